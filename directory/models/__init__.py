@@ -1,0 +1,21 @@
+from directory.models.institutions import Facility, Institution
+from directory.models.researchers import (
+    DirectoryIndexPage,
+    ResearcherKeyword,
+    ResearcherLink,
+    ResearcherPage,
+    ResearcherPublication,
+)
+from directory.models.taxonomy import Language, Topic
+
+__all__ = [
+    "DirectoryIndexPage",
+    "Facility",
+    "Institution",
+    "Language",
+    "ResearcherKeyword",
+    "ResearcherLink",
+    "ResearcherPage",
+    "ResearcherPublication",
+    "Topic",
+]

@@ -1,0 +1,117 @@
+"""Institutions and the shared facilities they host."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.search import index
+
+from directory.choices import FacilityAccess, InstitutionKind
+
+
+def unique_slug(model: type[models.Model], name: str, exclude_pk=None) -> str:
+    """A slug for `name` that no other row of `model` uses yet."""
+    base = slugify(name)[:100] or "item"
+    slug, n = base, 2
+    qs = model._default_manager.all()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Institution(index.Indexed, models.Model):
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(
+        max_length=20, choices=InstitutionKind.choices, default=InstitutionKind.UNIVERSITY
+    )
+    country = CountryField(help_text="ISO 3166-1 country")
+    city = models.CharField(max_length=120, blank=True)
+    website = models.URLField(blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("acronym"),
+        FieldPanel("slug"),
+        FieldPanel("kind"),
+        MultiFieldPanel([FieldPanel("country"), FieldPanel("city")], heading="Location"),
+        FieldPanel("website"),
+        FieldPanel("logo"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("acronym"),
+        index.AutocompleteField("name"),
+        index.FilterField("country"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Institution, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:institution", kwargs={"slug": self.slug})
+
+
+class Facility(index.Indexed, models.Model):
+    """Shared equipment or a lab that others can use, e.g. a HAXPES instrument."""
+
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="facilities"
+    )
+    techniques = models.CharField(
+        max_length=255, blank=True, help_text="Techniques offered, separated by semicolons."
+    )
+    description = models.TextField(blank=True)
+    access = models.CharField(
+        max_length=20, choices=FacilityAccess.choices, default=FacilityAccess.COLLABORATION
+    )
+    website = models.URLField(blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("institution"),
+        FieldPanel("techniques"),
+        FieldPanel("description"),
+        FieldPanel("access"),
+        FieldPanel("website"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("techniques"),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "facilities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Facility, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    @property
+    def technique_list(self) -> list[str]:
+        return [t.strip() for t in self.techniques.split(";") if t.strip()]

@@ -1,0 +1,179 @@
+"""A researcher's account edits its own profile in the admin, and nothing else."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from wagtail.models import GroupPagePermission
+from wagtail.test.utils.form_data import querydict_from_html
+
+from directory.models import ResearcherPage
+from directory.permissions import profile_group_name
+from tests.factories import ResearcherPageFactory, directory_index
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(page) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def make_user(username: str):
+    return get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
+
+
+def link(page, user, how: str = "save"):
+    page = ResearcherPage.objects.get(pk=page.pk)
+    page.user = user
+    if how == "save":
+        page.save()
+    else:
+        page.save_revision().publish()
+    return page
+
+
+def is_denied(response) -> bool:
+    """Wagtail answers a forbidden admin view with a 403 or a redirect to the dashboard."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+    )
+
+
+def is_sent_to_login(response) -> bool:
+    return response.status_code == 302 and response.url.startswith(reverse("wagtailadmin_login"))
+
+
+@pytest.fixture
+def ana():
+    return make_user("ana")
+
+
+@pytest.fixture
+def own(ana):
+    return link(ResearcherPageFactory(title="Ana Rojas", slug="ana-rojas"), ana)
+
+
+@pytest.fixture
+def other():
+    return link(ResearcherPageFactory(slug="someone-else"), make_user("someone"))
+
+
+@pytest.mark.parametrize("how", ["save", "publish"])
+def test_linked_account_edits_its_own_profile_and_no_other(client, ana, other, how):
+    own = link(ResearcherPageFactory(slug="ana-rojas"), ana, how)
+    client.force_login(ana)
+
+    response = client.get(edit_url(own))
+    assert response.status_code == 200
+    assert 'id="page-edit-form"' in response.content.decode()
+
+    assert is_denied(client.get(edit_url(other)))
+    assert is_denied(client.get(edit_url(directory_index())))
+    add_profile = reverse(
+        "wagtailadmin_pages:add", args=["directory", "researcherpage", directory_index().pk]
+    )
+    assert is_denied(client.get(add_profile))
+
+
+def test_unlinked_account_has_no_admin_access(client, own):
+    stranger = make_user("stranger")
+    client.force_login(stranger)
+    assert is_sent_to_login(client.get(edit_url(own)))
+    assert is_sent_to_login(client.get(reverse("wagtailadmin_home")))
+
+
+def test_researcher_may_edit_but_not_publish_unpublish_or_delete(ana, own, other):
+    perms = own.permissions_for_user(ana)
+    assert perms.can_edit()
+    assert not perms.can_publish()
+    assert not perms.can_unpublish()
+    assert not perms.can_delete()
+    assert not perms.can_add_subpage()
+    assert not other.permissions_for_user(ana).can_edit()
+
+
+def edit_form(client, page, **changes) -> dict:
+    response = client.get(edit_url(page))
+    assert response.status_code == 200
+    data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+    data.update(changes)
+    return data
+
+
+def test_publish_attempt_only_saves_a_draft(client, ana, own):
+    client.force_login(ana)
+    data = edit_form(client, own, title="Ana Rojas (edited)", job_title="Professor")
+    data["action-publish"] = "action-publish"
+
+    response = client.post(edit_url(own), data)
+    assert response.status_code == 302
+
+    live = ResearcherPage.objects.get(pk=own.pk)
+    assert live.title == "Ana Rojas"
+    assert live.job_title == "Research fellow"
+    assert live.has_unpublished_changes
+    draft = live.get_latest_revision_as_object()
+    assert (draft.title, draft.job_title) == ("Ana Rojas (edited)", "Professor")
+    assert live.live_revision_id != live.latest_revision_id
+
+
+def test_submitting_an_edit_sends_it_to_moderation(client, ana, own):
+    assert own.has_workflow  # Wagtail's default "Moderators approval" covers the tree
+    client.force_login(ana)
+    data = edit_form(client, own, job_title="Professor")
+    data["action-submit"] = "action-submit"
+
+    response = client.post(edit_url(own), data)
+    assert response.status_code == 302
+
+    page = ResearcherPage.objects.get(pk=own.pk)
+    assert page.workflow_in_progress
+    assert page.current_workflow_state.requested_by == ana
+    assert page.job_title == "Research fellow"  # not live until a moderator approves
+    assert page.get_latest_revision_as_object().job_title == "Professor"
+
+
+def test_losing_the_link_revokes_access(client, ana, own):
+    client.force_login(ana)
+    assert client.get(edit_url(own)).status_code == 200
+
+    link(own, None)
+
+    assert not Group.objects.filter(name=profile_group_name(ana)).exists()
+    assert not ana.groups.exists()
+    assert not ResearcherPage.objects.get(pk=own.pk).permissions_for_user(ana).can_edit()
+    assert is_sent_to_login(client.get(edit_url(own)))
+
+
+def test_moving_the_link_moves_access(client, ana, own):
+    second = ResearcherPageFactory(slug="ana-rojas-2")
+    link(own, None)
+    link(second, ana, "publish")
+
+    client.force_login(ana)
+    assert client.get(edit_url(second)).status_code == 200
+    assert is_denied(client.get(edit_url(own)))
+    group = Group.objects.get(name=profile_group_name(ana))
+    assert list(GroupPagePermission.objects.filter(group=group).values_list("page", flat=True)) == [
+        second.pk
+    ]
+
+
+def test_giving_a_profile_to_another_account_revokes_the_first(client, ana, own):
+    bruno = make_user("bruno")
+    link(own, bruno)
+
+    client.force_login(ana)
+    assert is_sent_to_login(client.get(edit_url(own)))
+    client.force_login(bruno)
+    assert client.get(edit_url(own)).status_code == 200
+
+
+def test_saving_a_linked_profile_again_keeps_one_grant(client, ana, own):
+    for how in ("save", "publish", "save"):
+        link(own, ana, how)
+    group = Group.objects.get(name=profile_group_name(ana))
+    assert GroupPagePermission.objects.filter(group=group).count() == 1
+    assert list(ana.groups.all()) == [group]
+    client.force_login(ana)
+    assert client.get(edit_url(own)).status_code == 200
