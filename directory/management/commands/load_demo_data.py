@@ -1,0 +1,68 @@
+"""`manage.py load_demo_data`: fictional profiles, news and facilities, loaded once.
+
+`make run` calls this on every start, so a second run must be a no-op; see
+`directory.demo` for how demo data is recognised and removed again.
+"""
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from directory.demo import (
+    DEFAULT_RESEARCHERS,
+    DEFAULT_SEED,
+    count_by_country,
+    flush_demo_data,
+    load_demo_data,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load fictional demo data (researchers across the UK and Latin America, "
+        "facilities, news, avatars) and switch on the site's demo notice. Idempotent. "
+        "--flush removes the demo data again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--researchers",
+            type=int,
+            default=DEFAULT_RESEARCHERS,
+            help=f"How many researcher profiles to create (default {DEFAULT_RESEARCHERS}).",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="Seed of the fictional-data generator; the same seed gives the same people.",
+        )
+        parser.add_argument(
+            "--flush",
+            action="store_true",
+            help="Remove the demo data (only the demo data) and switch the demo notice off.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even if the directory already holds real profiles.",
+        )
+
+    def handle(self, *args, researchers: int, seed: int, flush: bool, force: bool, **options):
+        def log(message: str) -> None:
+            self.stdout.write(message)
+            self.stdout.flush()
+
+        if flush:
+            removed = flush_demo_data(log=log)
+            summary = ", ".join(f"{count} {name}" for name, count in removed.items())
+            self.stdout.write(self.style.SUCCESS(f"Removed demo data: {summary}."))
+            return
+
+        if researchers < 1:
+            raise CommandError("--researchers must be at least 1.")
+        result = load_demo_data(researchers, seed, force=force, log=log)
+        if not result.loaded:
+            self.stdout.write(self.style.WARNING(result.message))
+            return
+        countries = ", ".join(f"{code} {n}" for code, n in sorted(count_by_country().items()))
+        self.stdout.write(f"Profiles per country: {countries}")
+        self.stdout.write(self.style.SUCCESS(result.message))
