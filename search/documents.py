@@ -1,0 +1,161 @@
+"""What a researcher profile contributes to search, built once for every engine.
+
+`load_researchers(pks)` fetches profiles with everything search needs in a fixed
+number of queries; `ResearcherData.from_page` turns one into plain data. The
+database engine stores it in its two tables; the Elasticsearch engine may index the
+same fields, so both engines search the same text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django_countries import countries
+
+from directory.choices import LATIN_AMERICA, UK_COUNTRIES, OpenTo
+from directory.models import ResearcherPage
+from search.query import fold
+
+#: Fixed bits of the `open_to` mask, in the order of the OpenTo choices.
+OPEN_TO_BITS: dict[str, int] = {value: index for index, value in enumerate(OpenTo.values)}
+
+
+@cache
+def country_names(code: str) -> tuple[str, ...]:
+    """English, Spanish and Portuguese names of a country: "Brazil", "Brasil"."""
+    names = []
+    for language in ("en", "es", "pt"):
+        with translation.override(language):
+            name = str(countries.name(code))
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def country_label(code: str) -> str:
+    return _country_label(code, translation.get_language() or "")
+
+
+@cache
+def _country_label(code: str, language: str) -> str:
+    return str(countries.name(code)) or code
+
+
+def region_of(country: str) -> str:
+    if country in UK_COUNTRIES:
+        return "uk"
+    if country in LATIN_AMERICA:
+        return "latam"
+    return ""
+
+
+def html_to_text(value: str) -> str:
+    """Plain text of rich text: block ends become spaces, entities are decoded."""
+    value = value.replace("</p>", "</p> ").replace("<br>", " ").replace("</li>", "</li> ")
+    return " ".join(html.unescape(strip_tags(value)).split())
+
+
+@dataclass
+class ResearcherData:
+    """One profile as search sees it."""
+
+    id: int
+    live: bool
+    name: str
+    url: str
+    job_title: str
+    institution_name: str
+    institution_id: int | None
+    country: str
+    career_stage: str
+    sort_name: str
+    updated_at: datetime
+    topics: list[str] = field(default_factory=list)
+    topic_names: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    open_to: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    names: str = ""
+    terms: str = ""
+    biography: str = ""
+    publications: str = ""
+
+    @property
+    def region(self) -> str:
+        return region_of(self.country)
+
+    @property
+    def open_to_bits(self) -> int:
+        bits = 0
+        for value in self.open_to:
+            bits |= 1 << OPEN_TO_BITS[value]
+        return bits
+
+    @classmethod
+    def from_page(cls, page: ResearcherPage) -> ResearcherData:
+        """Needs the relations `load_researchers` prefetches."""
+        topics = list(page.topics.all())
+        languages = list(page.languages.all())
+        affiliations = list(page.affiliations.all())
+        keywords = [tag.name for tag in page.keywords.all()]
+        institution = page.institution if page.institution_id else None
+        country = page.country_code or ""
+
+        names = [page.title]
+        full_name = f"{page.given_name} {page.family_name}".strip()
+        if fold(full_name) != fold(page.title):
+            names.append(full_name)
+
+        topic_names: list[str] = []
+        for topic in topics:
+            topic_names.append(topic.name)
+            if topic.parent_id and topic.parent.name not in topic_names:
+                topic_names.append(topic.parent.name)
+        terms = [page.job_title]
+        for inst in ([institution] if institution else []) + affiliations:
+            terms += [inst.name, inst.acronym, inst.city]
+        terms += topic_names + keywords
+        if country:
+            terms += country_names(country)
+        for language in languages:
+            terms += [language.name, language.native_name]
+
+        updated = page.last_published_at or page.first_published_at or timezone.now()
+        return cls(
+            id=page.pk,
+            live=page.live,
+            name=page.title,
+            url=page.get_url() or "",
+            job_title=page.job_title,
+            institution_name=institution.name if institution else "",
+            institution_id=institution.pk if institution else None,
+            country=country,
+            career_stage=page.career_stage,
+            sort_name=fold(f"{page.family_name} {page.given_name}".strip() or page.title)[:255],
+            updated_at=updated,
+            topics=[topic.slug for topic in topics],
+            topic_names=[topic.name for topic in topics],
+            languages=[language.code for language in languages],
+            open_to=list(page.open_to),
+            keywords=keywords,
+            names="\n".join(names),
+            terms="\n".join(dict.fromkeys(t for t in terms if t)),
+            biography=html_to_text(page.biography),
+            publications="\n".join(pub.title for pub in page.publications.all()),
+        )
+
+
+def load_researchers(pks: Sequence[int]) -> list[ResearcherPage]:
+    """The profiles among `pks`, with their relations, in seven queries."""
+    return list(
+        ResearcherPage.objects.filter(pk__in=list(pks))
+        .select_related("institution")
+        .prefetch_related("topics__parent", "languages", "affiliations", "keywords", "publications")
+        .order_by("pk")
+    )

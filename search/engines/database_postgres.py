@@ -1,0 +1,180 @@
+"""PostgreSQL: tsvector and GIN for matching, GROUPING SETS for counting.
+
+Migration 0002 creates the text search configurations `directory_search_en`,
+`_es` and `_pt` (unaccent, then the Snowball stemmer of the language) and
+`_simple` (unaccent only), the functions `directory_search_vector()`,
+`directory_search_names_vector()` and `directory_search_terms_vector()`, and:
+
+* `ResearcherFacets.search_vector`: names (A), job title, institutions, topics,
+  keywords, country and language names (B), biography and publication titles (C),
+  each through all three stemming configurations; GIN-indexed. Matching.
+* `ResearcherFacets.vector_a` (names, also unstemmed) and `vector_b` (the B
+  fields), GIN-indexed: which tier a match is in, and name prefixes.
+
+All three are stored out of line (see migration 0002), so the rows a broad word
+matches stay narrow; they are only read through their indexes. The engine
+writes them (`after_write`) from the ResearcherDocument text.
+
+A term matches when any of its English, Spanish or Portuguese stems does. The
+tsquery is computed once per statement in the CTE `q` and used through scalar
+subqueries, which PostgreSQL evaluates once (an InitPlan) and hands to the GIN
+index; a constant tsquery would also let the planner estimate that a broad word
+matches most rows and choose a sequential scan, detoasting every vector.
+
+Counting is one pass: GROUP BY GROUPING SETS over the six facet columns and the
+grand total, with one FILTERed count per selected facet (the disjunctive counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from search.engines.database_sql import (
+    COLUMNS,
+    DOC,
+    FACETS,
+    INSTITUTION,
+    Dialect,
+    Sql,
+    literal,
+    passes,
+)
+
+CONFIGS = ("directory_search_en", "directory_search_es", "directory_search_pt")
+MATCHES = "f.search_vector @@ (SELECT q_and FROM q)"
+
+
+def _term_query(term: str) -> Sql:
+    alternatives = " || ".join(f"plainto_tsquery('{config}', %s)" for config in CONFIGS)
+    return Sql(f"({alternatives})", [term] * len(CONFIGS))
+
+
+def _combine(terms: Sequence[str], operator: str) -> Sql:
+    sql = Sql()
+    for index, term in enumerate(terms):
+        if index:
+            sql.add(f" {operator} ")
+        sql.extend(_term_query(term))
+    return sql
+
+
+def prefix_tsquery(terms: Sequence[str]) -> str:
+    """`'jose':* & 'pere':*` — terms are letters and digits only (search_terms)."""
+    return " & ".join(f"'{term}':*" for term in terms if term.isalnum())
+
+
+class PostgresDialect(Dialect):
+    vendor = "postgresql"
+
+    def query_cte(self, terms: Sequence[str]) -> Sql | None:
+        if not terms:
+            return None
+        sql = Sql("(SELECT ").extend(_combine(terms, "&&")).add(" AS q_and, ")
+        return sql.extend(_combine(terms, "||")).add(" AS q_or)")
+
+    def text_filter(self, terms: Sequence[str]) -> Sql:
+        return Sql(MATCHES)
+
+    def ranked_hits_from(self, terms: Sequence[str]) -> tuple[Sql, str, list[tuple[str, str]]]:
+        # Tiers, from what the GIN indexes of the small vectors say (each a hashed
+        # set computed once, so no vector is read row by row): every term in the
+        # names, some term in the names, every term in the B fields, some term in
+        # the B fields; a biography-only match is in none and follows in name order.
+        def tier(column: str, query: str, points: int) -> str:
+            return (
+                f"CASE WHEN f.researcher_id IN (SELECT t.researcher_id FROM {FACETS} t "
+                f"WHERE t.{column} @@ (SELECT {query} FROM q)) THEN {points} ELSE 0 END"
+            )
+
+        relevance = " + ".join(
+            [
+                tier("vector_a", "q_and", 8),
+                tier("vector_a", "q_or", 4),
+                tier("vector_b", "q_and", 2),
+                tier("vector_b", "q_or", 1),
+            ]
+        )
+        return Sql(f"{FACETS} f"), MATCHES, [(f"({relevance})", "DESC")]
+
+    def bit(self, expression: str) -> str:
+        return f"(CAST(1 AS BIGINT) << CAST({expression} AS INTEGER))"
+
+    def json_contains_any(self, column: str, values: Sequence[str]) -> Sql:
+        return Sql(f"{column} ?| %s", [list(values)])
+
+    def json_contains(self, column: str, value: str) -> Sql:
+        return Sql(f"{column} ? %s", [value])
+
+    def name_prefix_filter(self, terms: Sequence[str], id_column: str) -> Sql:
+        return Sql(
+            f"{id_column} IN (SELECT t.researcher_id FROM {FACETS} t WHERE t.vector_a @@ "
+            "to_tsquery('directory_search_simple', %s))",
+            [prefix_tsquery(terms)],
+        )
+
+    def counting_pass(
+        self, inner: Sql, prefilter: str, selected: Sequence[str]
+    ) -> tuple[list[tuple[str, Sql]], Sql]:
+        groupings = ", ".join(
+            f"GROUPING(x.{column}) AS g_{name}" for name, column in COLUMNS.items()
+        )
+        columns = ", ".join(f"x.{column}" for column in COLUMNS.values())
+        counts = [f"COUNT(*) FILTER (WHERE {passes(selected, 'x')}) AS n_all"]
+        counts += [
+            f"COUNT(*) FILTER (WHERE {passes(selected, 'x', name)}) AS n_{name}"
+            for name in selected
+        ]
+        sets = ", ".join(f"(x.{column})" for column in COLUMNS.values())
+        grouped = Sql(f"(SELECT {groupings}, {columns}, {', '.join(counts)} FROM (")
+        grouped.extend(inner)
+        grouped.add(f") x WHERE {prefilter} GROUP BY GROUPING SETS ({sets}, ()))")
+
+        def count(name: str) -> str:
+            return f"g.n_{name}" if name in selected else "g.n_all"
+
+        everything = " AND ".join(f"g.g_{name} = 1" for name in COLUMNS)
+        empty = literal("")
+        branches = [
+            f"SELECT {literal('total')} AS kind, {empty} AS key, {empty} AS value, "
+            f"{empty} AS label, g.n_all AS n FROM g WHERE {everything}"
+        ]
+        for name in ("country", "career_stage"):
+            column = COLUMNS[name]
+            branches.append(
+                f"SELECT {literal(name)}, CAST(g.{column} AS TEXT), {empty}, {empty}, "
+                f"{count(name)} FROM g WHERE g.g_{name} = 0 AND g.{column} <> '' "
+                f"AND {count(name)} > 0"
+            )
+        branches.append(
+            f"SELECT {literal('institution')}, CAST(g.institution_id AS TEXT), "
+            f"CAST(i.slug AS TEXT), CAST(i.name AS TEXT), {count('institution')} "
+            f"FROM g JOIN {INSTITUTION} i ON i.id = g.institution_id "
+            f"WHERE g.g_institution = 0 AND {count('institution')} > 0"
+        )
+        for name in ("topic", "language", "open_to"):
+            column = COLUMNS[name]
+            branches.append(
+                f"SELECT {literal(name)}, CAST(g.{column} AS TEXT), {empty}, {empty}, "
+                f"{count(name)} FROM g WHERE g.g_{name} = 0 AND g.{column} <> 0 "
+                f"AND {count(name)} > 0"
+            )
+        return [("g", grouped)], Sql(" UNION ALL ".join(branches))
+
+    def after_write(self, cursor, pks: Sequence[int]) -> None:
+        cursor.execute(
+            f"UPDATE {FACETS} f SET search_vector = directory_search_vector("
+            "d.names, d.terms, d.biography || ' ' || d.publications), "
+            "vector_a = directory_search_names_vector(d.names), "
+            "vector_b = directory_search_terms_vector(d.terms) "
+            f"FROM {DOC} d WHERE d.researcher_id = f.researcher_id "
+            "AND f.researcher_id = ANY(%s)",
+            [list(pks)],
+        )
+
+    def after_rebuild(self, cursor) -> None:
+        cursor.execute(f"ANALYZE {FACETS}")
+        cursor.execute(f"ANALYZE {DOC}")
+
+    def after_commit_of_rebuild(self, cursor) -> None:
+        # The vectors are written by UPDATE: reclaim the rows they replaced.
+        cursor.execute(f"VACUUM ANALYZE {FACETS}")

@@ -1,0 +1,214 @@
+"""Which changes reach the search index, and when.
+
+A profile's searchable data is spread over several tables: the page, its topics,
+languages and affiliations (many-to-many), keywords (taggit), publications
+(child rows), its institution, and the topic names. Each change is noted here by
+the researcher ids it affects, and indexed by `search.tasks`:
+
+* page saved, published or unpublished, and changes to its relations: index;
+* page deleted: remove;
+* `directory.bulk.researchers_bulk_saved` (imports, demo data): index those ids;
+* an institution or topic renamed: index the researchers that show it.
+
+Timing: Wagtail saves a page's many-to-many fields and child rows *after*
+`post_save`, so an index built at `post_save` would miss them. With a queuing task
+backend the ids are collected per transaction and enqueued once when it commits
+(one task for an admin publish, not a dozen). With the immediate backend, used in
+development and tests where there may be no commit to wait for, every change is
+indexed at once; the last one sees the complete profile.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from django_tasks import task_backends
+from django_tasks.backends.immediate import ImmediateBackend
+from wagtail.signals import page_published, page_unpublished
+
+from directory.bulk import researchers_bulk_saved
+from directory.models import (
+    Institution,
+    ResearcherKeyword,
+    ResearcherPage,
+    ResearcherPublication,
+    Topic,
+)
+from search.tasks import index_researchers_task, remove_researchers_task
+
+logger = logging.getLogger(__name__)
+
+#: Bulk saves are enqueued in tasks of at most this many ids.
+TASK_CHUNK = 1000
+
+_state = threading.local()
+
+
+def _pending() -> dict[str, set[int]]:
+    if not hasattr(_state, "pending"):
+        _state.pending = {}
+    return _state.pending
+
+
+def _runs_inline() -> bool:
+    # `django_tasks.default_task_backend` is a proxy: isinstance() needs the backend.
+    return isinstance(task_backends[index_researchers_task.backend], ImmediateBackend)
+
+
+def _enqueue(kind: str, pks: list[int]) -> None:
+    task = index_researchers_task if kind == "index" else remove_researchers_task
+    for start in range(0, len(pks), TASK_CHUNK):
+        try:
+            task.enqueue(pks[start : start + TASK_CHUNK])
+        except Exception:  # a broken queue must not break saving a profile
+            logger.exception("Could not enqueue search %s of researchers %s", kind, pks)
+
+
+def _flush() -> None:
+    pending = {kind: sorted(pks) for kind, pks in _pending().items()}
+    _pending().clear()
+    removed = set(pending.get("remove", ()))
+    if removed:
+        _enqueue("remove", sorted(removed))
+    indexed = [pk for pk in pending.get("index", ()) if pk not in removed]
+    if indexed:
+        _enqueue("index", indexed)
+
+
+def schedule(kind: str, pks: Iterable[int]) -> None:
+    """Index (kind "index") or remove ("remove") these researchers soon."""
+    pks = sorted({int(pk) for pk in pks if pk is not None})
+    if not pks:
+        return
+    if _runs_inline():
+        _enqueue(kind, pks)
+        return
+    connection = transaction.get_connection()
+    if not any(item[1] is _flush for item in connection.run_on_commit):
+        # No flush waiting: anything pending belongs to a rolled-back transaction.
+        _pending().clear()
+        if connection.in_atomic_block:
+            transaction.on_commit(_flush, robust=True)
+            _pending().setdefault(kind, set()).update(pks)
+            return
+        _pending().setdefault(kind, set()).update(pks)
+        _flush()
+        return
+    _pending().setdefault(kind, set()).update(pks)
+
+
+def schedule_index(pks: Iterable[int]) -> None:
+    schedule("index", pks)
+
+
+# --------------------------------------------------------------------------------------
+# Receivers
+# --------------------------------------------------------------------------------------
+
+
+@receiver(post_save, sender=ResearcherPage)
+def researcher_saved(sender, instance: ResearcherPage, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        schedule_index([instance.pk])
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def page_changed(sender, instance, **kwargs) -> None:
+    if isinstance(instance, ResearcherPage) or getattr(instance, "specific_class", None) is (
+        ResearcherPage
+    ):
+        schedule_index([instance.pk])
+
+
+@receiver(post_delete, sender=ResearcherPage)
+def researcher_deleted(sender, instance: ResearcherPage, **kwargs) -> None:
+    schedule("remove", [instance.pk])
+
+
+def _relation_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    if action == "pre_clear" and not reverse:
+        return
+    if not reverse:
+        schedule_index([instance.pk])
+    elif action == "pre_clear":
+        # The other side (a topic, say) is cleared: its researchers change.
+        relation = sender.objects.filter(**{_other_column(sender, instance): instance.pk})
+        schedule_index(relation.values_list("researcherpage_id", flat=True))
+    elif pk_set:
+        schedule_index(pk_set)
+
+
+def _other_column(through, instance) -> str:
+    for field in through._meta.concrete_fields:
+        if field.is_relation and isinstance(instance, field.related_model):
+            return field.attname
+    raise LookupError(through)
+
+
+for _field in ("topics", "languages", "affiliations"):
+    m2m_changed.connect(
+        _relation_changed,
+        sender=getattr(ResearcherPage, _field).through,
+        dispatch_uid=f"search-index-{_field}",
+    )
+
+
+@receiver(post_save, sender=ResearcherPublication)
+@receiver(post_delete, sender=ResearcherPublication)
+@receiver(post_save, sender=ResearcherKeyword)
+@receiver(post_delete, sender=ResearcherKeyword)
+def child_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    page_id = getattr(instance, "page_id", None) or getattr(instance, "content_object_id", None)
+    if not raw and page_id:
+        schedule_index([page_id])
+
+
+@receiver(post_save, sender=Institution)
+def institution_saved(sender, instance: Institution, created: bool, raw: bool = False, **kwargs):
+    if created or raw:
+        return
+    pks = set(instance.researchers.values_list("pk", flat=True))
+    pks |= set(instance.affiliated_researchers.values_list("pk", flat=True))
+    schedule_index(pks)
+
+
+@receiver(post_save, sender=Topic)
+def topic_saved(sender, instance: Topic, created: bool, raw: bool = False, **kwargs) -> None:
+    if created or raw:
+        return
+    pks = set(instance.researchers.values_list("pk", flat=True))
+    child_ids = instance.children.values_list("pk", flat=True)
+    pks |= set(ResearcherPage.objects.filter(topics__in=child_ids).values_list("pk", flat=True))
+    schedule_index(pks)
+
+
+@receiver(pre_delete, sender=Institution)
+@receiver(pre_delete, sender=Topic)
+def taxonomy_deleting(sender, instance, **kwargs) -> None:
+    """Deleting an institution or topic clears its relations with bare SQL (no
+    `m2m_changed`, no `save()`): note who shows it now, index them once it is gone."""
+    if isinstance(instance, Institution):
+        pks = set(instance.researchers.values_list("pk", flat=True))
+        pks |= set(instance.affiliated_researchers.values_list("pk", flat=True))
+    else:
+        pks = set(instance.researchers.values_list("pk", flat=True))
+    instance._search_researcher_pks = pks
+
+
+@receiver(post_delete, sender=Institution)
+@receiver(post_delete, sender=Topic)
+def taxonomy_deleted(sender, instance, **kwargs) -> None:
+    schedule_index(getattr(instance, "_search_researcher_pks", ()))
+
+
+@receiver(researchers_bulk_saved)
+def researchers_bulk_saved_handler(sender, pks, **kwargs) -> None:
+    schedule_index(pks)

@@ -1,0 +1,32 @@
+"""Template tags of search: "Researchers you could work with" on profiles."""
+
+from __future__ import annotations
+
+import logging
+
+from django import template
+
+from search.engines import get_engine
+from search.types import Hit
+
+logger = logging.getLogger(__name__)
+register = template.Library()
+
+SIMILAR_LIMIT = 6
+
+
+@register.simple_tag
+def similar_researchers(page, limit: int = SIMILAR_LIMIT) -> list[Hit]:
+    """Researchers sharing this profile's topics and keywords, the other region first.
+
+    A fixed number of queries (two on the database engine), whatever the profile
+    holds. A search failure leaves the section out rather than failing the
+    profile: it is a suggestion, not the page's content.
+    """
+    if getattr(page, "pk", None) is None or not getattr(page, "live", False):
+        return []
+    try:
+        return get_engine().similar(page.pk, limit=limit)
+    except Exception:
+        logger.exception("Similar researchers of %s could not be found", page.pk)
+        return []
