@@ -1,0 +1,237 @@
+"""Every e-mail of the mailing list is built here, so every one carries the same promises.
+
+Each message is an `EmailMultiAlternatives` with a text body and an HTML
+alternative, and
+
+* a footer with a signed link to the preferences page (change interests or
+  language, unsubscribe), added to both bodies;
+* `List-Unsubscribe: <https://…/newsletter/unsubscribe/<token>/>, <mailto:…>` and
+  `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 2369 and RFC 8058), so
+  mail clients offer one-click unsubscribe. (Providers honour RFC 8058 only when
+  the DKIM signature covers both headers: a deployment matter.)
+
+Links are absolute, built from `settings.WAGTAILADMIN_BASE_URL`, because e-mail
+is rendered outside any request (batch sends run in a worker).
+
+Other modules call `send_list_email()` for one message, or `build_list_email()`
+to build messages and send them in batches over one connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from email.utils import parseaddr
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string, select_template
+from django.urls import reverse
+
+from newsletter.models import Subscriber, SubscriberStatus
+from newsletter.tokens import CONFIRMATION_MAX_AGE, make_confirmation_token, make_manage_token
+
+logger = logging.getLogger(__name__)
+
+ONE_CLICK_HEADER_VALUE = "List-Unsubscribe=One-Click"
+SITE_NAME = "UK–Latin America Battery Research Network"
+
+
+class NotMailable(ValueError):
+    """The subscriber must not receive this e-mail (they left, bounced, or never confirmed)."""
+
+
+# --- links -------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def confirmation_url(subscriber: Subscriber) -> str:
+    token = make_confirmation_token(subscriber)
+    return absolute_url(reverse("newsletter:confirm", args=[token]))
+
+
+def preferences_url(subscriber: Subscriber, token: str | None = None) -> str:
+    token = token or make_manage_token(subscriber)
+    return absolute_url(reverse("newsletter:preferences", args=[token]))
+
+
+def unsubscribe_url(subscriber: Subscriber, token: str | None = None) -> str:
+    """The page (GET) that is also the RFC 8058 one-click endpoint (POST)."""
+    token = token or make_manage_token(subscriber)
+    return absolute_url(reverse("newsletter:unsubscribe", args=[token]))
+
+
+def unsubscribe_mailto(subscriber: Subscriber, token: str | None = None) -> str:
+    """RFC 2369 asks for a mailto fallback; the token in the subject identifies the member.
+
+    NEWSLETTER_UNSUBSCRIBE_MAILTO names the mailbox (default: the From address);
+    someone, or something, must act on what arrives there.
+    """
+    token = token or make_manage_token(subscriber)
+    address = getattr(settings, "NEWSLETTER_UNSUBSCRIBE_MAILTO", "") or parseaddr(from_email())[1]
+    return f"mailto:{address}?subject={quote(f'unsubscribe {token}')}"
+
+
+def from_email() -> str:
+    return getattr(settings, "NEWSLETTER_FROM_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+
+
+def list_headers(subscriber: Subscriber, token: str | None = None) -> dict[str, str]:
+    """`List-Unsubscribe` (https first, then mailto) and RFC 8058's `List-Unsubscribe-Post`."""
+    token = token or make_manage_token(subscriber)
+    https = unsubscribe_url(subscriber, token)
+    mailto = unsubscribe_mailto(subscriber, token)
+    return {
+        "List-Unsubscribe": f"<{https}>, <{mailto}>",
+        "List-Unsubscribe-Post": ONE_CLICK_HEADER_VALUE,
+    }
+
+
+# --- building and sending ----------------------------------------------------
+
+
+def _footer_context(subscriber: Subscriber, token: str) -> dict[str, Any]:
+    return {
+        "subscriber": subscriber,
+        "preferences_url": preferences_url(subscriber, token),
+        "unsubscribe_url": unsubscribe_url(subscriber, token),
+        "site_name": SITE_NAME,
+    }
+
+
+_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+
+
+def _with_html_footer(html: str, footer: str) -> str:
+    """Put the footer just before the last </body>, or at the end of a fragment."""
+    matches = list(_BODY_END.finditer(html))
+    if not matches:
+        return html + footer
+    at = matches[-1].start()
+    return html[:at] + footer + html[at:]
+
+
+def build_list_email(
+    subscriber: Subscriber,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    connection: Any = None,
+    headers: dict[str, str] | None = None,
+    transactional: bool = False,
+) -> EmailMultiAlternatives:
+    """Build (not send) one list e-mail to `subscriber`, footer and headers included.
+
+    `text` and `html` are the bodies without footer; `html` may be a fragment or a
+    whole document. Only subscribed people get list e-mail; `transactional=True`
+    (confirmation and "already subscribed" notices) also allows pending ones.
+    Raises NotMailable for anyone else, so a stale batch can never reach a person
+    who left.
+    """
+    allowed = {SubscriberStatus.SUBSCRIBED}
+    if transactional:
+        allowed.add(SubscriberStatus.PENDING)
+    if subscriber.status not in allowed:
+        raise NotMailable(f"{subscriber.email} is {subscriber.status}")
+
+    token = make_manage_token(subscriber)  # one token, so every link in a message agrees
+    context = _footer_context(subscriber, token)
+    text_footer = render_to_string("newsletter/email/footer.txt", context)
+    html_footer = render_to_string("newsletter/email/footer.html", context)
+    if html is None:
+        html = render_to_string(
+            "newsletter/email/plain_as_html.html", {"text": text, "subject": subject}
+        )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text.rstrip() + "\n\n" + text_footer,
+        from_email=from_email(),
+        to=[subscriber.email],
+        connection=connection,
+        headers={**(headers or {}), **list_headers(subscriber, token)},
+    )
+    message.attach_alternative(_with_html_footer(html, html_footer), "text/html")
+    return message
+
+
+def send_list_email(
+    subscriber: Subscriber,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    connection: Any = None,
+    transactional: bool = False,
+) -> int:
+    """Send one list e-mail; returns 1 if sent, 0 if the subscriber may not receive it."""
+    try:
+        message = build_list_email(
+            subscriber, subject, text, html, connection=connection, transactional=transactional
+        )
+    except NotMailable:
+        logger.info("Not sending %r to %s: not mailable", subject, subscriber.pk)
+        return 0
+    return message.send()
+
+
+# --- the list's own messages -------------------------------------------------
+
+
+def render_email(name: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """Text and HTML bodies from `newsletter/email/<name>[.<language>].txt|html`.
+
+    A translation is picked up simply by adding e.g. `confirmation.es.txt`.
+    """
+    bodies = []
+    for ext in ("txt", "html"):
+        template = select_template(
+            [f"newsletter/email/{name}.{language}.{ext}", f"newsletter/email/{name}.{ext}"]
+        )
+        bodies.append(template.render(context))
+    return bodies[0], bodies[1]
+
+
+def send_confirmation_email(subscriber: Subscriber, *, consent_text: str) -> int:
+    """The double opt-in message: a signed link that expires (see newsletter.tokens)."""
+    context = {
+        "subscriber": subscriber,
+        "confirmation_url": confirmation_url(subscriber),
+        "valid_days": CONFIRMATION_MAX_AGE.days,
+        "consent_text": consent_text,
+        "site_name": SITE_NAME,
+    }
+    text, html = render_email("confirmation", context, subscriber.language)
+    return send_list_email(
+        subscriber,
+        "Please confirm your subscription to the UK–LatAm Battery Network newsletter",
+        text,
+        html,
+        transactional=True,
+    )
+
+
+def send_already_subscribed_email(subscriber: Subscriber) -> int:
+    """Sent instead of a confirmation when the address is already subscribed.
+
+    The web page gives the same answer either way, so only the inbox's owner
+    learns that the address was already on the list.
+    """
+    context = {
+        "subscriber": subscriber,
+        "preferences_url": preferences_url(subscriber),
+        "site_name": SITE_NAME,
+    }
+    text, html = render_email("already_subscribed", context, subscriber.language)
+    return send_list_email(
+        subscriber,
+        "You're already subscribed to the UK–LatAm Battery Network newsletter",
+        text,
+        html,
+        transactional=True,
+    )

@@ -1,0 +1,174 @@
+"""Public newsletter forms: sign-up (footer and full page) and preferences.
+
+Django 5.2 renders `aria-invalid` and `aria-describedby="<id>_error"` for fields
+with errors, and the error lists carry those ids, so errors are tied to their
+fields without extra work; the templates use the standard field rendering.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from directory.models import Topic
+from newsletter.models import NewsletterLanguage
+
+#: Shown beside every sign-up form and stored verbatim with each sign-up. Change it
+#: freely: consent rows keep the text each person actually saw.
+CONSENT_TEXT = (
+    "By subscribing you agree to receive the UK–Latin America Battery Research Network "
+    "newsletter by e-mail: news, calls and events for battery researchers. We will e-mail "
+    "you a link to confirm first. Every e-mail has a link to change your interests or "
+    "unsubscribe at any time. We keep your address, name, language and interests only to "
+    "send you the newsletter."
+)
+
+#: The honeypot's field name: plausible enough that form-filling bots complete it.
+HONEYPOT_FIELD = "website"
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Topic) -> str:
+        return obj.name
+
+
+def topic_queryset():
+    return Topic.objects.select_related("parent").order_by("sort_order", "name")
+
+
+def grouped_topics(bound_field: forms.BoundField) -> list[tuple[object, list[object]]]:
+    """The topic checkboxes as (top-level topic, [its subtopics]), for nested rendering.
+
+    Topics have one level of nesting (as in the directory); a subtopic whose parent
+    is somehow missing is shown as a group of its own rather than lost.
+    """
+    parents = {topic.pk: topic.parent_id for topic in bound_field.field.queryset}
+    widgets = [(int(str(w.data["value"])), w) for w in bound_field]
+    groups: dict[int, tuple[object, list[object]]] = {
+        pk: (widget, []) for pk, widget in widgets if parents.get(pk) is None
+    }
+    for pk, widget in widgets:
+        parent = parents.get(pk)
+        if parent is None:
+            continue
+        if parent in groups:
+            groups[parent][1].append(widget)
+        else:
+            groups[pk] = (widget, [])
+    return list(groups.values())
+
+
+class FocusFirstErrorMixin:
+    """Without JavaScript, `autofocus` is how a re-shown form takes a keyboard or
+    screen-reader user straight to the first field that needs fixing.
+
+    Also drops Django's ":" label suffix, so labels read as the site's other forms.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                self.fields[name].widget.attrs["autofocus"] = True  # type: ignore[attr-defined]
+                break
+
+
+class SubscribeForm(FocusFirstErrorMixin, forms.Form):
+    """The full form; the footer posts only `email`, the honeypot and `source`."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your e-mail address.",
+            "invalid": "Enter an e-mail address in the form name@example.org.",
+        },
+    )
+    first_name = forms.CharField(
+        label="First name (optional)",
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Last name (optional)",
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    language = forms.ChoiceField(
+        label="Language of the newsletter",
+        choices=NewsletterLanguage.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    topics = TopicChoiceField(
+        label="Topics you are interested in (optional)",
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    website = forms.CharField(required=False, label="Leave this field empty")
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = topic_queryset()
+
+    @property
+    def is_bot(self) -> bool:
+        """True when the honeypot was filled: no person can see or reach that field."""
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+    def asked(self, name: str) -> bool:
+        """Whether the submitted form had this field at all (the footer form doesn't)."""
+        return name in self.data
+
+    def topic_groups(self):
+        return grouped_topics(self["topics"])
+
+
+def safe_source_path(value: str | None, host: str) -> str:
+    """The page the form was on, if it is a path on this site; else the newsletter page."""
+    if value and value.startswith("/") and url_has_allowed_host_and_scheme(value, {host}):
+        return value
+    return "/newsletter/"
+
+
+class PreferencesForm(FocusFirstErrorMixin, forms.Form):
+    first_name = forms.CharField(
+        label="First name",
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    language = forms.ChoiceField(
+        label="Language of the newsletter",
+        choices=NewsletterLanguage.choices,
+        widget=forms.RadioSelect,
+    )
+    topics = TopicChoiceField(
+        label="Topics you are interested in",
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick the subjects you want to hear about.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = topic_queryset()
+
+    def topic_groups(self):
+        return grouped_topics(self["topics"])

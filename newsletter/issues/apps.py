@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class NewsletterIssuesConfig(AppConfig):
+    """Newsletter issues composed in Wagtail and sent as campaigns or e-mail batches."""
+
+    name = "newsletter.issues"
+    label = "newsletter_issues"
+    verbose_name = "Newsletter issues"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,132 @@
+"""Run or resume the local send of one issue, in the foreground, with a progress bar.
+
+Why a command as well as the task: after a crash, or with no task worker
+running, an operator can finish a send from a shell and watch it. Re-running is
+always safe: only rows still pending are sent (see `campaigns.local`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+
+from newsletter.issues import services
+from newsletter.issues.campaigns import CampaignError
+from newsletter.issues.campaigns.local import Counts, LocalBackend
+from newsletter.issues.models import (
+    Dispatch,
+    DispatchBackend,
+    DispatchState,
+    NewsletterIssuePage,
+)
+
+
+class ProgressBar:
+    """A one-line bar on a terminal, plain lines otherwise (logs, CI).
+
+    `stream` is the command's OutputWrapper (its `ending` is what lets `\r` work).
+    """
+
+    def __init__(self, stream: OutputWrapper, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.tty = stream.isatty()
+
+    def __call__(self, counts: Counts) -> None:
+        total = max(counts.total, 1)
+        filled = int(self.width * counts.done / total)
+        bar = "#" * filled + "-" * (self.width - filled)
+        line = (
+            f"[{bar}] {counts.done}/{counts.total} "
+            f"(sent {counts.sent}, skipped {counts.skipped}, failed {counts.failed}, "
+            f"interrupted {counts.unknown})"
+        )
+        if self.tty:
+            self.stream.write("\r" + line, ending="")
+        else:
+            self.stream.write(line)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("")
+
+
+class Command(BaseCommand):
+    help = "Send, or resume sending, a newsletter issue with the site's own e-mail backend."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("issue", type=int, help="The issue page's id.")
+        parser.add_argument(
+            "--start",
+            action="store_true",
+            help="Start sending an issue that was never sent (freezes its latest revision).",
+        )
+        parser.add_argument(
+            "--now", action="store_true", help="Send a scheduled issue now, without waiting."
+        )
+        parser.add_argument(
+            "--resend-interrupted",
+            action="store_true",
+            help=(
+                "Also send to recipients whose delivery was interrupted by a crash and may "
+                "or may not have arrived (at-least-once for them; check the mail log first)."
+            ),
+        )
+        parser.add_argument("--batch-size", type=int, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        issue = NewsletterIssuePage.objects.filter(pk=options["issue"]).first()
+        if issue is None:
+            raise CommandError(f"No newsletter issue with id {options['issue']}.")
+        dispatch = Dispatch.objects.filter(issue=issue).first()
+        if dispatch is None or dispatch.state == DispatchState.DRAFT:
+            if not options["start"]:
+                raise CommandError("This issue has not been sent; use --start to send it.")
+            try:
+                dispatch = services.send_now(issue, enqueue=False)
+            except CampaignError as exc:
+                raise CommandError(exc.message) from exc
+        if dispatch.backend != DispatchBackend.LOCAL:
+            raise CommandError("This issue is a Mailchimp campaign; Mailchimp sends it.")
+        if dispatch.state == DispatchState.SCHEDULED:
+            if not options["now"]:
+                raise CommandError(
+                    f"Scheduled for {dispatch.scheduled_at:%Y-%m-%d %H:%M %Z}; use --now."
+                )
+            Dispatch.objects.filter(pk=dispatch.pk, state=DispatchState.SCHEDULED).update(
+                state=DispatchState.QUEUED
+            )
+            dispatch.refresh_from_db()
+        if dispatch.state == DispatchState.SENT and not options["resend_interrupted"]:
+            self.stdout.write(f"Already sent: {_summary(services.status(issue))}")
+            return
+        if dispatch.state == DispatchState.SENT:
+            Dispatch.objects.filter(pk=dispatch.pk).update(state=DispatchState.SENDING)
+            dispatch.refresh_from_db()
+        bar = ProgressBar(self.stdout)
+        try:
+            counts = LocalBackend().deliver(
+                dispatch,
+                progress=bar,
+                resend_interrupted=options["resend_interrupted"],
+                size=options["batch_size"],
+            )
+        finally:
+            bar.close()
+        dispatch.refresh_from_db()
+        self.stdout.write(
+            f"{dispatch.get_state_display()}: sent {counts.sent}, skipped {counts.skipped}, "
+            f"failed {counts.failed}, interrupted {counts.unknown}, pending {counts.pending}."
+        )
+        if counts.unknown:
+            self.stdout.write(
+                "Interrupted deliveries were not resent (at-most-once). Check the mail log "
+                "for their X-Newsletter-Delivery ids; --resend-interrupted sends them again."
+            )
+
+
+def _summary(info: dict[str, Any]) -> str:
+    counts = info.get("counts")
+    return str(counts.as_dict()) if counts else str(info.get("dispatch"))

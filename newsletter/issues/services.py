@@ -1,0 +1,221 @@
+"""What the admin, the tasks and the commands do with an issue: test, send, schedule.
+
+Why a service layer: the rules (who may receive a test, when content is frozen,
+which transitions are allowed, what is logged) must be the same whether the
+request came from the admin view, a management command or a task, and the
+views stay thin enough to read at a glance.
+
+Content is what the latest saved revision says (the editor's last "Save draft"
+or "Publish"), frozen into the `Dispatch` snapshot when Send or Schedule is
+pressed; while an issue is still a draft, every test refreshes that snapshot,
+so a test always shows what Send would send.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import localize
+from wagtail.log_actions import log
+
+from newsletter.models import Subscriber
+
+from .campaigns import CampaignError, backend_for, get_backend
+from .campaigns.local import LocalBackend
+from .models import (
+    Dispatch,
+    DispatchBackend,
+    DispatchState,
+    IssueMode,
+    NewsletterIssuePage,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def latest_version(issue: NewsletterIssuePage) -> NewsletterIssuePage:
+    """The issue as last saved in the editor (drafts included)."""
+    issue = issue.specific
+    if issue.latest_revision_id:
+        return issue.get_latest_revision_as_object()
+    return issue
+
+
+def dispatch_for(issue: NewsletterIssuePage) -> Dispatch | None:
+    return Dispatch.objects.filter(issue_id=issue.pk).first()
+
+
+def _get_or_create_dispatch(issue: NewsletterIssuePage) -> Dispatch:
+    try:
+        with transaction.atomic():
+            dispatch, _ = Dispatch.objects.get_or_create(
+                issue_id=issue.pk, defaults={"backend": get_backend().name}
+            )
+    except IntegrityError:  # two editors at once: the other request created it
+        dispatch = Dispatch.objects.get(issue_id=issue.pk)
+    return dispatch
+
+
+def check_sendable(version: NewsletterIssuePage) -> None:
+    """An issue with nothing in it is a mistake, not a newsletter."""
+    if not version.news_items() and not version.introduction.strip():
+        if version.mode == IssueMode.DIGEST:
+            raise CampaignError(
+                "The digest is empty: no published news in the chosen days and topics, "
+                "and no introduction."
+            )
+        raise CampaignError("The issue is empty: add an introduction or choose news items.")
+
+
+def snapshot(dispatch: Dispatch, issue: NewsletterIssuePage, user: Any = None) -> None:
+    """Freeze the latest revision's content and recipients into the dispatch."""
+    backend = get_backend()
+    version = latest_version(issue)
+    check_sendable(version)
+    rendered = version.render_email(footer=backend.footer)
+    dispatch.backend = backend.name
+    dispatch.subject = rendered.subject
+    dispatch.preview_text = rendered.preview_text
+    dispatch.html = rendered.html
+    dispatch.text = rendered.text
+    dispatch.revision_id = issue.latest_revision_id
+    if user is not None and getattr(user, "pk", None):
+        dispatch.requested_by = user
+    dispatch.save()
+    dispatch.topics.set([topic.pk for topic in version.target_topics.all()])
+
+
+def _check_address(email: str) -> None:
+    """Nobody who left receives anything, not even a test."""
+    subscriber = Subscriber.objects.for_email(email).first()
+    if subscriber is not None and not subscriber.is_active:
+        raise CampaignError(
+            f"{email} is on the list as “{subscriber.get_status_display()}”, so it receives "
+            "nothing from the list, tests included. Use another address."
+        )
+
+
+def send_test(issue: NewsletterIssuePage, *, email: str, user: Any = None) -> Dispatch:
+    """Send the issue to one address, and only that one."""
+    _check_address(email)
+    dispatch = _get_or_create_dispatch(issue)
+    if dispatch.state == DispatchState.DRAFT:
+        snapshot(dispatch, issue, user)
+    backend = backend_for(dispatch.backend)
+    backend.send_test(dispatch, email)
+    log(issue, "newsletter_issues.send_test", user=user, data={"email": email})
+    return dispatch
+
+
+def _claim_draft(issue: NewsletterIssuePage, user: Any) -> Dispatch:
+    """Lock the dispatch and check it may still be sent or scheduled."""
+    dispatch = Dispatch.objects.select_for_update().get(pk=_get_or_create_dispatch(issue).pk)
+    if dispatch.state == DispatchState.SCHEDULED:
+        when = localize(timezone.localtime(dispatch.scheduled_at))
+        raise CampaignError(
+            f"This issue is already scheduled for {when}. Cancel the schedule first."
+        )
+    if dispatch.state != DispatchState.DRAFT:
+        raise CampaignError(f"This issue has already been sent ({dispatch.get_state_display()}).")
+    snapshot(dispatch, issue, user)
+    dispatch.requested_at = timezone.now()
+    dispatch.save()
+    return dispatch
+
+
+def send_now(issue: NewsletterIssuePage, *, user: Any = None, enqueue: bool = True) -> Dispatch:
+    """Send to every recipient: a campaign now, or a background local send.
+
+    `enqueue=False` (the management command) leaves the local run to the caller.
+    """
+    with transaction.atomic():
+        dispatch = _claim_draft(issue, user)
+        if dispatch.backend == DispatchBackend.LOCAL:
+            LocalBackend().send(dispatch, enqueue=enqueue)  # the task is queued on commit
+            log(issue, "newsletter_issues.send", user=user, data={"backend": dispatch.backend})
+            return dispatch
+        # Mailchimp: claim the dispatch (committed), then talk to Mailchimp outside
+        # the transaction, so a campaign id it hands out is saved even if sending fails.
+        dispatch.state = DispatchState.SENDING
+        dispatch.save(update_fields=["state", "updated_at"])
+    return _run_remote(issue, dispatch, user, "send", lambda b: b.send(dispatch))
+
+
+def _run_remote(
+    issue: NewsletterIssuePage, dispatch: Dispatch, user: Any, action: str, step: Any
+) -> Dispatch:
+    backend = backend_for(dispatch.backend)
+    try:
+        step(backend)
+    except CampaignError as exc:
+        Dispatch.objects.filter(pk=dispatch.pk, state=DispatchState.SENDING).update(
+            state=DispatchState.DRAFT
+        )
+        Dispatch.objects.filter(pk=dispatch.pk).update(last_error=exc.message)
+        raise
+    except Exception:
+        logger.exception("Unexpected failure while trying to %s issue %s", action, issue.pk)
+        Dispatch.objects.filter(pk=dispatch.pk, state=DispatchState.SENDING).update(
+            state=DispatchState.DRAFT
+        )
+        raise CampaignError(
+            f"Something unexpected went wrong while trying to {action} the issue; "
+            "it has been logged. Check the campaign before trying again."
+        ) from None
+    log(issue, f"newsletter_issues.{action}", user=user, data={"backend": dispatch.backend})
+    return dispatch
+
+
+def schedule(issue: NewsletterIssuePage, *, when: datetime, user: Any = None) -> Dispatch:
+    """Send at `when`; the time is checked before anything changes or Mailchimp is called."""
+    backend = get_backend()
+    backend.validate_schedule_time(when)
+    with transaction.atomic():
+        dispatch = _claim_draft(issue, user)
+        if dispatch.backend == DispatchBackend.LOCAL:
+            backend_for(dispatch.backend).schedule(dispatch, when)
+            log(
+                issue,
+                "newsletter_issues.schedule",
+                user=user,
+                data={"scheduled_at": when.isoformat(), "backend": dispatch.backend},
+            )
+            return dispatch
+        dispatch.state = DispatchState.SENDING  # claimed while Mailchimp is called
+        dispatch.save(update_fields=["state", "updated_at"])
+    return _run_remote(issue, dispatch, user, "schedule", lambda b: b.schedule(dispatch, when))
+
+
+def unschedule(issue: NewsletterIssuePage, *, user: Any = None) -> Dispatch:
+    dispatch = dispatch_for(issue)
+    if dispatch is None or dispatch.state != DispatchState.SCHEDULED:
+        raise CampaignError("This issue is not scheduled.")
+    backend_for(dispatch.backend).unschedule(dispatch)
+    log(issue, "newsletter_issues.unschedule", user=user)
+    return dispatch
+
+
+def status(issue: NewsletterIssuePage, *, remote: bool = True) -> dict[str, Any]:
+    """Everything the status panel shows. `remote=False` skips network calls (the
+    page editor must never wait for Mailchimp)."""
+    from .campaigns.local import delivery_counts
+
+    dispatch = dispatch_for(issue)
+    info: dict[str, Any] = {"dispatch": dispatch, "error": ""}
+    if dispatch is None:
+        return info
+    if remote and dispatch.backend == DispatchBackend.MAILCHIMP:
+        try:
+            info.update(backend_for(dispatch.backend).refresh(dispatch))
+        except CampaignError as exc:
+            info["error"] = exc.message
+    if dispatch.backend == DispatchBackend.LOCAL:
+        info["counts"] = delivery_counts(issue.pk)
+        info["problems"] = list(
+            issue.deliveries.exclude(error="").select_related("subscriber").order_by("-pk")[:20]
+        )
+    return info

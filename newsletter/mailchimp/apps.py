@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class MailchimpSyncConfig(AppConfig):
+    """Two-way sync of the subscribers with a Mailchimp audience (when configured)."""
+
+    name = "newsletter.mailchimp"
+    label = "newsletter_mailchimp"
+    verbose_name = "Mailchimp sync"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Follow local subscriber changes; the receivers do nothing unless configured."""
+        from newsletter.mailchimp import signals
+        from newsletter.models.subscribers import subscriber_changed, subscriber_erased
+
+        subscriber_changed.connect(
+            signals.on_subscriber_changed, dispatch_uid="newsletter_mailchimp_changed"
+        )
+        subscriber_erased.connect(
+            signals.on_subscriber_erased, dispatch_uid="newsletter_mailchimp_erased"
+        )

@@ -1,0 +1,158 @@
+"""The durable outbox of changes for Mailchimp, and the little state the sync keeps.
+
+Why an outbox table rather than calling Mailchimp from the request: a change is
+written in the same transaction as the subscriber it describes, so it can never
+be lost between "saved locally" and "sent to Mailchimp"; a worker delivers it
+afterwards and keeps it (with the error) until Mailchimp has accepted it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import models
+from django.utils import timezone
+
+
+def email_hash(email: str) -> str:
+    """Mailchimp's subscriber hash: the MD5 of the lower-cased address."""
+    return hashlib.md5((email or "").strip().lower().encode()).hexdigest()
+
+
+class PendingChange(models.Model):
+    """One local change on its way to Mailchimp.
+
+    Upserts for one subscriber are coalesced while undelivered (the worker always
+    sends the subscriber's current data, so one row per person is enough);
+    `revision` counts the coalesced edits so the worker never marks a row
+    delivered when a newer edit arrived while it was talking to Mailchimp.
+    """
+
+    class Action(models.TextChoices):
+        UPSERT = "upsert", "Add or update"
+        ERASE = "erase", "Erase permanently"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RETRYING = "retrying", "Retrying"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        SUPERSEDED = "superseded", "Superseded"
+
+    #: States the worker still has to deliver.
+    OPEN_STATES = (State.QUEUED, State.RETRYING)
+
+    subscriber = models.ForeignKey(
+        "newsletter.Subscriber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mailchimp_changes",
+    )
+    email = models.EmailField(max_length=254, blank=True)
+    previous_email = models.EmailField(
+        max_length=254,
+        blank=True,
+        help_text="The address Mailchimp still knows, when the address changed.",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.UPSERT)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    confirm = models.BooleanField(
+        default=False,
+        help_text="The person completed double opt-in: send status 'subscribed'.",
+    )
+    reopt_in = models.BooleanField(
+        default=False,
+        help_text="The person (re-)asked to join: if they had left Mailchimp, ask it for "
+        "double opt-in ('pending') so it sends its confirmation e-mail.",
+    )
+    local_status = models.CharField(
+        max_length=12, blank=True, help_text="The subscriber's local status when last queued."
+    )
+    revision = models.PositiveIntegerField(default=1)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.TextField(blank=True)
+    last_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="HTTP status of the last failed attempt."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "Mailchimp change"
+        verbose_name_plural = "Mailchimp changes"
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="mc_change_due")]
+
+    def __str__(self) -> str:
+        who = self.email or f"#{self.subscriber_id or '—'}"
+        return f"{self.get_action_display()} {who}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state in (*self.OPEN_STATES, self.State.FAILED)
+
+    def address(self) -> str:
+        """The address, or a note once an erasure has removed it."""
+        return self.email or ("(erased)" if self.action == self.Action.ERASE else "—")
+
+    address.short_description = "Address"  # type: ignore[attr-defined]
+    address.admin_order_field = "email"  # type: ignore[attr-defined]
+
+    def error_summary(self) -> str:
+        text = " ".join(self.last_error.split())
+        return text if len(text) <= 140 else text[:139] + "…"
+
+    error_summary.short_description = "Last error"  # type: ignore[attr-defined]
+
+
+class SyncState(models.Model):
+    """Named values the sync remembers (interest category id, last pull, worker lease).
+
+    `locked_until` makes a row usable as a lease: claimed with one conditional
+    UPDATE, so it works the same on SQLite and PostgreSQL without long transactions.
+    """
+
+    key = models.CharField(max_length=60, primary_key=True)
+    value = models.TextField(blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Mailchimp sync state"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+    @classmethod
+    def get_value(cls, key: str, default: str = "") -> str:
+        row = cls.objects.filter(key=key).values_list("value", flat=True).first()
+        return row if row is not None else default
+
+    @classmethod
+    def set_value(cls, key: str, value: str) -> None:
+        cls.objects.update_or_create(key=key, defaults={"value": value})
+
+
+class TopicInterest(models.Model):
+    """Which Mailchimp interest (in the "Topics" category) stands for which topic."""
+
+    topic = models.OneToOneField(
+        "directory.Topic", on_delete=models.CASCADE, related_name="mailchimp_interest"
+    )
+    interest_id = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=120, help_text="The interest's name in Mailchimp.")
+
+    class Meta:
+        verbose_name = "Mailchimp topic interest"
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.interest_id}"

@@ -1,0 +1,18 @@
+"""The django-tasks task that delivers the outbox.
+
+It takes no arguments on purpose: whatever is due is delivered, so enqueueing it
+twice costs one empty run, and a lost task loses nothing (the rows are the
+queue; the task is only the wake-up call).
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from newsletter.mailchimp.delivery import deliver_due
+
+
+@task()
+def deliver_pending_changes() -> dict:
+    """Deliver every due change; re-enqueues itself for the earliest retry."""
+    return deliver_due().as_dict()

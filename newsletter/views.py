@@ -1,0 +1,277 @@
+"""Public pages of the mailing list. Thin: the rules live in newsletter.services.
+
+No page may tell a visitor whether an address is on the list: every valid
+sign-up (new, pending, subscribed, unsubscribed, or a bot caught by the
+honeypot) ends in the same redirect to the same "check your inbox" page.
+Pages reached through a signed link are never cached and send no Referer to
+other sites, so the token in their URL doesn't leak.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from newsletter import ratelimit, services
+from newsletter.emails import ONE_CLICK_HEADER_VALUE, absolute_url
+from newsletter.forms import CONSENT_TEXT, PreferencesForm, SubscribeForm, safe_source_path
+from newsletter.models import NewsletterLanguage, Subscriber, SubscriberStatus
+from newsletter.tokens import ExpiredToken, StaleToken, TokenError, read_manage_token
+
+logger = logging.getLogger(__name__)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """For pages behind a signed link: no Referer (so no token) to other sites, no indexing.
+
+    Not `no-referrer`: with it, browsers send `Origin: null` on the page's own
+    form posts, and Django's CSRF check (rightly) refuses them.
+    """
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _language_hint(request: HttpRequest) -> str | None:
+    code = translation.get_language_from_request(request)[:2]
+    return code if code in NewsletterLanguage.values else None
+
+
+def _manage_urls(subscriber: Subscriber) -> dict[str, str]:
+    from newsletter.tokens import make_manage_token
+
+    token = make_manage_token(subscriber)
+    return {
+        "preferences_url": reverse("newsletter:preferences", args=[token]),
+        "unsubscribe_url": reverse("newsletter:unsubscribe", args=[token]),
+    }
+
+
+def _render_signup_page(request: HttpRequest, form: SubscribeForm, status: int = 200):
+    return render(
+        request,
+        "newsletter/newsletter_page.html",
+        {"form": form, "consent_text": CONSENT_TEXT},
+        status=status,
+    )
+
+
+@require_GET
+def newsletter_page(request: HttpRequest) -> HttpResponse:
+    """The full sign-up form: address, name, language and topics."""
+    form = SubscribeForm(initial={"source": request.path, "language": _language_hint(request)})
+    return _render_signup_page(request, form)
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """Both sign-up forms post here; the answer is the same whatever the address."""
+    if request.method == "GET":
+        return redirect("newsletter:index")
+
+    ip = ratelimit.client_ip(request)
+    verdict = ratelimit.hit_signup(ip)
+    if not verdict.allowed:
+        response = render(
+            request,
+            "newsletter/rate_limited.html",
+            {"retry_minutes": max(1, -(-verdict.retry_after // 60))},
+            status=429,
+        )
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+
+    form = SubscribeForm(request.POST)
+    if form.is_bot:
+        logger.info("Newsletter sign-up caught by the honeypot from %s", ip)
+        return redirect("newsletter:thanks")
+    if not form.is_valid():
+        # Errors from the footer form too are shown on the full page, which keeps the
+        # address typed and the page they came from (`source`).
+        return _render_signup_page(request, form)
+
+    data = form.cleaned_data
+    full = form.data.get("kind") != "footer"
+    source = safe_source_path(data["source"], request.get_host())
+    services.subscribe(
+        data["email"],
+        first_name=data["first_name"] if full else None,
+        last_name=data["last_name"] if full else None,
+        language=(data["language"] or None) if full else None,
+        topics=data["topics"] if full else None,
+        consent_text=CONSENT_TEXT,
+        ip=ip,
+        source_url=request.build_absolute_uri(source),
+        language_hint=_language_hint(request),
+    )
+    return redirect("newsletter:thanks")
+
+
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "newsletter/thanks.html")
+
+
+def _invalid_link(request: HttpRequest, message: str, *, offer_signup: bool = False):
+    return _private(
+        render(
+            request,
+            "newsletter/link_invalid.html",
+            {"message": message, "offer_signup": offer_signup},
+            status=400,
+        )
+    )
+
+
+@never_cache
+@require_GET
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Double opt-in, step two: the link from the confirmation e-mail."""
+    try:
+        result = services.confirm(
+            token,
+            ip=ratelimit.client_ip(request),
+            source_url=absolute_url(reverse("newsletter:index") + "confirm/"),
+        )
+    except ExpiredToken as exc:
+        return _invalid_link(
+            request,
+            f"{exc.message} Confirmation links work for 7 days; sign up again for a new one.",
+            offer_signup=True,
+        )
+    except TokenError as exc:
+        return _invalid_link(request, exc.message, offer_signup=isinstance(exc, StaleToken))
+    if result.outcome is services.ConfirmOutcome.NOT_PENDING:
+        return _invalid_link(
+            request,
+            "This confirmation link is no longer valid because the subscription was ended "
+            "after it was sent. To receive the newsletter again, please sign up again.",
+            offer_signup=True,
+        )
+    return _private(
+        render(
+            request,
+            "newsletter/confirmed.html",
+            {
+                "subscriber": result.subscriber,
+                "already": result.outcome is services.ConfirmOutcome.ALREADY_SUBSCRIBED,
+                **_manage_urls(result.subscriber),
+            },
+        )
+    )
+
+
+def _read_manage(token: str) -> Subscriber | TokenError:
+    try:
+        return read_manage_token(token)
+    except TokenError as exc:
+        return exc
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    """Change interests, language and name; unsubscribe is one button away."""
+    subscriber = _read_manage(token)
+    if isinstance(subscriber, TokenError):
+        return _invalid_link(request, subscriber.message)
+
+    active = subscriber.status in (SubscriberStatus.PENDING, SubscriberStatus.SUBSCRIBED)
+    initial = {
+        "first_name": subscriber.first_name,
+        "last_name": subscriber.last_name,
+        "language": subscriber.language,
+        "topics": list(subscriber.topics.values_list("pk", flat=True)),
+    }
+    if request.method == "POST" and active:
+        form = PreferencesForm(request.POST, initial=initial)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.update_preferences(
+                subscriber,
+                language=data["language"],
+                topics=data["topics"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+            messages.success(request, "Your preferences are saved.")
+            return _private(HttpResponseRedirect(request.path))
+    else:
+        form = PreferencesForm(initial=initial)
+    return _private(
+        render(
+            request,
+            "newsletter/preferences.html",
+            {"subscriber": subscriber, "form": form, "active": active, "token": token},
+        )
+    )
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: a page with an "Unsubscribe" button; POST from it: unsubscribe.
+
+    A POST whose body is `List-Unsubscribe=One-Click` is a mail provider acting
+    on RFC 8058: it carries no CSRF token and no person is there to click, so
+    it is answered directly. Only that POST is exempt from CSRF; every other
+    request goes through `csrf_protect` below.
+    """
+    if request.method == "POST" and _is_one_click(request):
+        return _one_click(request, token)
+    return _unsubscribe_page(request, token)
+
+
+def _is_one_click(request: HttpRequest) -> bool:
+    key, _, value = ONE_CLICK_HEADER_VALUE.partition("=")
+    return request.POST.get(key) == value
+
+
+def _one_click(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = _read_manage(token)
+    if isinstance(subscriber, StaleToken):
+        return HttpResponse("This address is not on the list.\n", content_type="text/plain")
+    if isinstance(subscriber, TokenError):
+        return HttpResponse(subscriber.message + "\n", content_type="text/plain", status=400)
+    services.unsubscribe(
+        subscriber,
+        "one-click unsubscribe from the mail client (RFC 8058)",
+        ip=ratelimit.client_ip(request),
+    )
+    return HttpResponse("You have been unsubscribed.\n", content_type="text/plain")
+
+
+@csrf_protect
+def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = _read_manage(token)
+    if isinstance(subscriber, TokenError):
+        return _invalid_link(request, subscriber.message)
+    if request.method == "POST":
+        services.unsubscribe(
+            subscriber,
+            "unsubscribe page",
+            ip=ratelimit.client_ip(request),
+            source_url=absolute_url(reverse("newsletter:index") + "unsubscribe/"),
+        )
+        return _private(HttpResponseRedirect(request.path))
+    return _private(
+        render(
+            request,
+            "newsletter/unsubscribe.html",
+            {
+                "subscriber": subscriber,
+                "unsubscribed": subscriber.status
+                in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.CLEANED),
+                **_manage_urls(subscriber),
+            },
+        )
+    )

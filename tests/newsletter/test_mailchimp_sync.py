@@ -1,0 +1,542 @@
+"""Outward sync, pull and setup against the fake Marketing API, with the real client.
+
+What must hold: local changes reach Mailchimp as upserts by subscriber hash,
+address changes move the member, erasure deletes it permanently, and nobody who
+left in Mailchimp is ever made `subscribed` by the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from directory.models import Topic
+from newsletter.mailchimp.delivery import deliver_due
+from newsletter.mailchimp.models import PendingChange, SyncState, TopicInterest
+from newsletter.mailchimp.pull import MARK_KEY, pull
+from newsletter.mailchimp.setup import run_setup
+from newsletter.mailchimp.sync import Api
+from newsletter.models import Subscriber, SubscriberStatus
+from tests.factories import ResearcherPageFactory, TopicFactory
+from tests.fakes.mailchimp import FakeMailchimp
+
+pytestmark = pytest.mark.django_db
+
+LIST = FakeMailchimp.DEFAULT_LIST_ID
+ANA = "ana.rojas@litio.cl"
+
+
+def md5(email: str) -> str:
+    return hashlib.md5(email.lower().encode()).hexdigest()
+
+
+def member_requests(fake: FakeMailchimp, method: str | None = None) -> list:
+    return [
+        r
+        for r in fake.requests
+        if r.path.startswith(f"/lists/{LIST}/members") and (method is None or r.method == method)
+    ]
+
+
+@pytest.fixture
+def topics(mailchimp: FakeMailchimp) -> list[Topic]:
+    """Two of the seeded topics; the setup command links every topic to an interest."""
+    made = [
+        Topic.objects.get(slug="direct-lithium-extraction"),
+        Topic.objects.get(slug="recycling-and-circular-supply-chains"),
+    ]
+    run_setup(webhook=False)
+    mailchimp.reset_log()
+    return made
+
+
+def subscriber(email: str = ANA, status: str = SubscriberStatus.PENDING, **fields) -> Subscriber:
+    return Subscriber.objects.create(
+        email=email, status=status, first_name="Ana", last_name="Rojas", **fields
+    )
+
+
+def test_nothing_is_queued_without_mailchimp_settings(settings, changed, erased) -> None:
+    settings.MAILCHIMP_API_KEY = ""
+    settings.MAILCHIMP_AUDIENCE_ID = ""
+    person = subscriber()
+    changed(person)
+    erased(person)
+    assert PendingChange.objects.count() == 0
+
+
+def test_new_sign_up_is_upserted_by_hash_as_pending_with_profile_interests_and_tags(
+    mailchimp, topics, changed, django_capture_on_commit_callbacks
+) -> None:
+    researcher = ResearcherPageFactory(email=ANA)  # institution in Chile
+    person = subscriber(email="Ana.Rojas@Litio.CL", language="es", researcher=researcher)
+    person.topics.set([topics[0]])
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs inline (tests)
+        changed(person)
+
+    puts = member_requests(mailchimp, "PUT")
+    assert [r.path for r in puts] == [f"/lists/{LIST}/members/{md5(ANA)}"]
+    body = puts[0].body
+    assert body["status_if_new"] == "pending" and "status" not in body
+    assert body["email_address"] == ANA
+    assert body["merge_fields"] == {"FNAME": "Ana", "LNAME": "Rojas"}
+    dle = TopicInterest.objects.get(topic=topics[0]).interest_id
+    every = set(TopicInterest.objects.values_list("interest_id", flat=True))
+    assert len(every) == Topic.objects.count()
+    assert body["interests"] == {iid: iid == dle for iid in every}  # unticked ones too
+    assert body["language"] == "es"
+
+    member = mailchimp.rendered_member(ANA)
+    assert member["status"] == "pending"
+    assert sorted(t["name"] for t in member["tags"]) == ["CL", "researcher"]
+    assert mailchimp.confirmation_emails == [(LIST, ANA)]  # Mailchimp's double opt-in
+    change = PendingChange.objects.get()
+    assert change.state == PendingChange.State.DELIVERED and change.delivered_at
+    person.refresh_from_db()
+    assert person.mailchimp_last_changed is not None
+
+
+def test_person_confirmed_locally_is_created_subscribed_without_status(
+    mailchimp, changed, deliver
+) -> None:
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED, confirmed_at=timezone.now())
+    changed(person)
+    deliver()
+    body = member_requests(mailchimp, "PUT")[0].body
+    assert body["status_if_new"] == "subscribed" and "status" not in body
+    assert mailchimp.member(ANA)["status"] == "subscribed"
+
+
+def test_double_opt_in_completed_sends_status_subscribed(mailchimp, changed, deliver) -> None:
+    mailchimp.add_member(ANA, status="pending")
+    person = subscriber()
+    changed(person)
+    deliver()
+    person.status = SubscriberStatus.SUBSCRIBED
+    person.confirmed_at = timezone.now()
+    person.save()
+    changed(person, confirmed=True)
+    deliver()
+    assert member_requests(mailchimp, "PUT")[-1].body["status"] == "subscribed"
+    assert mailchimp.member(ANA)["status"] == "subscribed"
+
+
+def test_confirmation_is_inferred_from_pending_to_subscribed(mailchimp, changed, deliver) -> None:
+    """The sender may leave `confirmed` unsaid: pending → subscribed with a fresh
+    confirmed_at is a confirmation; a hand edit without confirmed_at is not."""
+    mailchimp.add_member(ANA, status="pending")
+    person = subscriber()
+    changed(person)
+    deliver()
+    person.status = SubscriberStatus.SUBSCRIBED
+    person.save()
+    changed(person)  # no confirmed_at: not a confirmation
+    deliver()
+    assert "status" not in member_requests(mailchimp, "PUT")[-1].body
+    assert mailchimp.member(ANA)["status"] == "pending"
+
+    other = subscriber(email="bea@litio.cl")
+    changed(other)
+    deliver()
+    other.status = SubscriberStatus.SUBSCRIBED
+    other.confirmed_at = timezone.now()
+    other.save()
+    changed(other)  # the sender did not say, but this is the person's confirmation
+    deliver()
+    assert member_requests(mailchimp, "PUT")[-1].body["status"] == "subscribed"
+    assert mailchimp.member("bea@litio.cl")["status"] == "subscribed"
+
+
+def test_an_edit_made_while_delivering_is_delivered_too(mailchimp, changed) -> None:
+    person = subscriber()
+    changed(person)
+
+    class EditingApi(Api):
+        """Mailchimp is slow to answer; meanwhile the person edits their name."""
+
+        edited = False
+
+        def set_member(self, subscriber_hash: str, body: dict) -> dict:
+            if not self.edited:
+                self.edited = True
+                person.first_name = "Ana María"
+                person.save()
+                changed(person)
+            return super().set_member(subscriber_hash, body)
+
+    deliver_due(now=timezone.now(), api=EditingApi(), schedule=False)
+    names = [r.body["merge_fields"]["FNAME"] for r in member_requests(mailchimp, "PUT")]
+    assert names == ["Ana", "Ana María"]
+    change = PendingChange.objects.get()
+    assert change.state == PendingChange.State.DELIVERED and change.revision == 2
+
+
+def test_repeated_changes_coalesce_into_one_call(mailchimp, changed, deliver) -> None:
+    person = subscriber()
+    for name in ("Anita", "Ana María", "Ana"):
+        person.first_name = name
+        person.save()
+        changed(person)
+    change = PendingChange.objects.get()
+    assert change.revision == 3
+    deliver()
+    assert len(member_requests(mailchimp, "PUT")) == 1
+    assert mailchimp.member(ANA)["merge_fields"]["FNAME"] == "Ana"
+
+
+def test_address_change_moves_the_member_instead_of_adding_one(mailchimp, changed, deliver) -> None:
+    mailchimp.add_member(ANA, status="subscribed", merge_fields={"FNAME": "Ana"})
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    person.email = "ana@nuevo-litio.cl"
+    person.save()
+    changed(person, previous_email=ANA)
+    deliver()
+
+    patch = member_requests(mailchimp, "PATCH")[0]
+    assert patch.path == f"/lists/{LIST}/members/{md5(ANA)}"
+    assert patch.body == {"email_address": "ana@nuevo-litio.cl"}
+    assert mailchimp.member(ANA) is None
+    moved = mailchimp.member("ana@nuevo-litio.cl")
+    assert moved["status"] == "subscribed"
+    assert len(mailchimp.lists[LIST].members) == 1
+
+
+def test_address_change_with_old_member_missing_upserts_the_new(
+    mailchimp, changed, deliver
+) -> None:
+    person = subscriber(email="ana@nuevo-litio.cl")
+    changed(person, previous_email=ANA)
+    deliver()
+    assert mailchimp.member("ana@nuevo-litio.cl")["status"] == "pending"
+    assert PendingChange.objects.get().state == PendingChange.State.DELIVERED
+
+
+def test_two_moves_before_delivery_move_from_the_address_mailchimp_has(
+    mailchimp, changed, deliver
+) -> None:
+    mailchimp.add_member(ANA)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    for old, new in ((ANA, "ana@b-litio.cl"), ("ana@b-litio.cl", "ana@c-litio.cl")):
+        person.email = new
+        person.save()
+        changed(person, previous_email=old)
+    assert PendingChange.objects.get().previous_email == ANA
+    deliver()
+    assert list(mailchimp.lists[LIST].members) == [md5("ana@c-litio.cl")]
+
+
+def test_erasure_deletes_the_member_permanently_and_keeps_no_address(
+    mailchimp, changed, erased, deliver
+) -> None:
+    mailchimp.add_member(ANA)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    changed(person)
+    deliver()
+    erased(person)
+    deliver()
+    posts = [r for r in member_requests(mailchimp, "POST") if r.path.endswith("delete-permanent")]
+    assert [r.path for r in posts] == [f"/lists/{LIST}/members/{md5(ANA)}/actions/delete-permanent"]
+    assert mailchimp.member(ANA) is None
+    assert md5(ANA) in mailchimp.lists[LIST].forgotten
+    assert not PendingChange.objects.filter(email=ANA).exists()  # nothing kept about them
+    assert PendingChange.objects.get().state == PendingChange.State.DELIVERED
+
+
+def test_erasure_supersedes_an_undelivered_upsert(mailchimp, changed, erased, deliver) -> None:
+    person = subscriber()
+    changed(person)
+    erased(person)
+    deliver()
+    assert mailchimp.member(ANA) is None
+    assert md5(ANA) not in {r.path.split("/")[-1] for r in member_requests(mailchimp, "PUT")}
+    # The superseded upsert is gone with the address: only the anonymous erase row is left.
+    assert list(PendingChange.objects.values_list("action", "state", "email")) == [
+        ("erase", "delivered", "")
+    ]
+
+
+@pytest.mark.parametrize("by", ["user", "admin"])
+def test_member_who_unsubscribed_in_mailchimp_is_never_resubscribed(
+    mailchimp, changed, deliver, local_changes, by
+) -> None:
+    mailchimp.add_member(ANA, status="subscribed")
+    mailchimp.unsubscribe_in_mailchimp(ANA, by=by)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)  # the site missed the webhook
+    person.first_name = "Ana María"
+    person.save()
+    changed(person)
+    local_changes.clear()
+    deliver()
+
+    assert mailchimp.member(ANA)["status"] == "unsubscribed"
+    assert mailchimp.member(ANA)["merge_fields"]["FNAME"] == "Ana María"
+    assert all("status" not in r.body for r in member_requests(mailchimp, "PUT"))
+    person.refresh_from_db()
+    assert person.status == SubscriberStatus.UNSUBSCRIBED  # the local record takes it
+    assert person.unsubscribed_at is not None
+    assert local_changes == []  # ... silently: nothing is queued back
+
+
+def test_cleaned_member_is_never_resubscribed(mailchimp, changed, deliver) -> None:
+    mailchimp.add_member(ANA, status="subscribed")
+    mailchimp.clean_in_mailchimp(ANA)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    changed(person)
+    deliver()
+    assert mailchimp.member(ANA)["status"] == "cleaned"
+    person.refresh_from_db()
+    assert person.status == SubscriberStatus.CLEANED
+
+
+def test_confirmation_of_a_self_unsubscribed_member_falls_back_to_pending(
+    mailchimp, changed, deliver
+) -> None:
+    mailchimp.add_member(ANA, status="subscribed")
+    mailchimp.unsubscribe_in_mailchimp(ANA, by="user")
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED, confirmed_at=timezone.now())
+    changed(person, confirmed=True)
+    deliver()
+
+    bodies = [r.body.get("status") for r in member_requests(mailchimp, "PUT")]
+    assert bodies == ["subscribed", "pending"]
+    assert mailchimp.member(ANA)["status"] == "pending"
+    assert mailchimp.confirmation_emails == [(LIST, ANA)]  # Mailchimp's re-opt-in
+    person.refresh_from_db()
+    assert person.status == SubscriberStatus.PENDING
+    change = PendingChange.objects.get()
+    assert change.state == PendingChange.State.DELIVERED
+    assert "compliance" in change.last_error
+
+
+def test_signing_up_again_after_leaving_goes_through_double_opt_in(
+    mailchimp, changed, deliver
+) -> None:
+    mailchimp.add_member(ANA, status="subscribed")
+    mailchimp.unsubscribe_in_mailchimp(ANA, by="user")
+    person = subscriber(status=SubscriberStatus.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    changed(person)
+    deliver()
+    assert mailchimp.member(ANA)["status"] == "unsubscribed"
+
+    person.status = SubscriberStatus.PENDING  # the sign-up form again
+    person.save()
+    changed(person)
+    deliver()
+    assert mailchimp.member(ANA)["status"] == "pending"
+    assert mailchimp.confirmation_emails == [(LIST, ANA)]
+    person.refresh_from_db()
+    assert person.status == SubscriberStatus.PENDING
+
+    person.first_name = "Ana María"  # a later edit does not send the e-mail again
+    person.save()
+    changed(person)
+    deliver()
+    assert mailchimp.confirmation_emails == [(LIST, ANA)]
+
+
+def test_local_unsubscribe_reaches_mailchimp(mailchimp, changed, deliver) -> None:
+    mailchimp.add_member(ANA, status="subscribed")
+    person = subscriber(status=SubscriberStatus.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    changed(person)
+    deliver()
+    patch = member_requests(mailchimp, "PATCH")[0]
+    assert patch.body["status"] == "unsubscribed"
+    assert mailchimp.member(ANA)["status"] == "unsubscribed"
+
+
+def test_local_unsubscribe_of_someone_mailchimp_never_had_creates_nothing(
+    mailchimp, changed, deliver
+) -> None:
+    person = subscriber(status=SubscriberStatus.UNSUBSCRIBED)
+    changed(person)
+    deliver()
+    assert mailchimp.lists[LIST].members == {}
+    assert PendingChange.objects.get().state == PendingChange.State.DELIVERED
+
+
+def test_tags_follow_the_researcher_link(mailchimp, changed, deliver) -> None:
+    researcher = ResearcherPageFactory(email=ANA)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED, researcher=researcher)
+    changed(person)
+    deliver()
+    mailchimp.add_member("other@litio.cl")
+    names = {t["name"] for t in mailchimp.member(ANA)["tags"]}
+    assert names == {"researcher", "CL"}
+    calls = mailchimp.call_count
+    changed(person)
+    deliver()
+    assert mailchimp.call_count == calls + 1  # unchanged tags: no tags call
+    person.researcher = None
+    person.save()
+    changed(person)
+    deliver()
+    assert mailchimp.member(ANA)["tags"] == []
+
+
+# ---------------------------------------------------------------- pull
+
+
+def test_pull_pages_a_thousand_at_a_time_and_takes_remote_state(mailchimp) -> None:
+    for i in range(2100):
+        mailchimp.add_member(f"member{i}@baterias.ac.uk")
+    mailchimp.add_member(ANA, status="subscribed", merge_fields={"FNAME": "Ana", "LNAME": "R"})
+    mailchimp.unsubscribe_in_mailchimp(ANA, by="user")
+    mailchimp.add_member("waiting@baterias.ac.uk", status="pending")
+    local = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    old_unsubscriber = subscriber(
+        email="member5@baterias.ac.uk",
+        status=SubscriberStatus.UNSUBSCRIBED,
+        unsubscribed_at=timezone.now() + timedelta(hours=1),  # left after their opt-in there
+    )
+
+    report = pull()
+    lists = [r for r in mailchimp.requests if r.method == "GET"]
+    assert [r.query["offset"] for r in lists] == ["0", "1000", "2000"]
+    assert {r.query["count"] for r in lists} == {"1000"}
+    assert lists[0].query["fields"].startswith("members.email_address,members.status")
+    assert "since_last_changed" not in lists[0].query
+    assert report.seen == 2102 and report.pages == 3
+
+    local.refresh_from_db()
+    assert local.status == SubscriberStatus.UNSUBSCRIBED
+    assert local.mailchimp_last_changed is not None
+    old_unsubscriber.refresh_from_db()
+    assert old_unsubscriber.status == SubscriberStatus.UNSUBSCRIBED  # never put back
+    assert Subscriber.objects.get(email="member7@baterias.ac.uk").status == "subscribed"
+    assert not Subscriber.objects.filter(email="waiting@baterias.ac.uk").exists()
+    assert SyncState.get_value(MARK_KEY) == report.mark
+
+
+def test_second_pull_asks_only_for_changes_since_the_mark(mailchimp) -> None:
+    mailchimp.freeze_time(timezone.now() - timedelta(hours=2))
+    mailchimp.add_member(ANA)
+    mailchimp.add_member("bea@litio.cl")
+    first = pull()
+    assert first.created == 2
+    mailchimp.advance(3600)
+    mailchimp.unsubscribe_in_mailchimp("bea@litio.cl")
+    mailchimp.reset_log()
+
+    second = pull()
+    query = mailchimp.requests[0].query
+    assert query["since_last_changed"] == first.mark
+    # The mark overlaps by a second (whole-second timestamps), so the first pull's
+    # newest member is seen again and skipped: applying is idempotent.
+    assert (second.seen, second.left, second.skipped, second.created) == (2, 1, 1, 0)
+    assert Subscriber.objects.get(email="bea@litio.cl").status == "unsubscribed"
+    assert Subscriber.objects.get(email=ANA).status == "subscribed"
+
+
+def test_pull_takes_a_member_deleted_in_mailchimp_off_the_list(mailchimp) -> None:
+    mailchimp.add_member(ANA)
+    mailchimp.set_member_status(ANA, "archived")
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    pull()
+    person.refresh_from_db()
+    assert person.status == SubscriberStatus.UNSUBSCRIBED
+
+
+def test_pull_leaves_people_with_queued_changes_to_the_outbox(mailchimp, changed) -> None:
+    mailchimp.add_member(ANA, status="subscribed")
+    mailchimp.unsubscribe_in_mailchimp(ANA, by="user")
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    changed(person)  # queued, not delivered
+    assert pull().skipped == 1
+    person.refresh_from_db()
+    assert person.status == SubscriberStatus.SUBSCRIBED
+
+
+def test_pull_takes_profile_and_interests(mailchimp, topics) -> None:
+    dle, recycling = (TopicInterest.objects.get(topic=t).interest_id for t in topics)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    mailchimp.advance(0)  # freeze: the member's last_changed must be after the local row
+    person.topics.set([topics[0]])
+    mailchimp.add_member(
+        ANA,
+        merge_fields={"FNAME": "Ana María", "LNAME": "Rojas"},
+        interests={dle: False, recycling: True},
+        language="pt",
+    )
+    pull()
+    person.refresh_from_db()
+    assert person.first_name == "Ana María" and person.language == "pt"
+    assert list(person.topics.all()) == [topics[1]]
+
+
+# ---------------------------------------------------------------- setup and commands
+
+
+def test_setup_creates_category_interests_and_webhook_once(mailchimp, settings) -> None:
+    recycling = "Recycling and circular supply chains"
+    category = mailchimp.create_interest_category("Topics")
+    existing = mailchimp.create_interest(category, recycling)
+
+    out = StringIO()
+    call_command("newsletter_mailchimp_setup", stdout=out)
+    lst = mailchimp.lists[LIST]
+    assert list(lst.interest_categories) == [category]
+    names = sorted(i["name"] for i in lst.interests.values())
+    assert names == sorted(Topic.objects.values_list("name", flat=True))
+    assert TopicInterest.objects.get(topic__name=recycling).interest_id == existing
+    (hook,) = lst.webhooks.values()
+    assert (
+        hook["url"]
+        == f"http://testserver/newsletter/mailchimp/webhook/{settings.MAILCHIMP_WEBHOOK_SECRET}/"
+    )
+    assert hook["sources"] == {"user": True, "admin": True, "api": False}
+    assert {k for k, v in hook["events"].items() if v} == {
+        "subscribe",
+        "unsubscribe",
+        "profile",
+        "cleaned",
+        "upemail",
+    }
+
+    mailchimp.reset_log()
+    call_command("newsletter_mailchimp_setup", stdout=StringIO())
+    assert [r.method for r in mailchimp.requests] == ["GET", "GET", "GET"]  # nothing created
+    assert len(lst.interests) == Topic.objects.count() and len(lst.webhooks) == 1
+
+
+def test_setup_adds_an_interest_for_a_new_topic(mailchimp) -> None:
+    run_setup()
+    TopicFactory(name="Solid-state sodium", slug="solid-state-sodium")
+    report = run_setup()
+    assert report.interests_created == ["Solid-state sodium"]
+    assert TopicInterest.objects.count() == Topic.objects.count()
+
+
+def test_deliver_command_sweeps_due_changes(mailchimp, changed) -> None:
+    person = subscriber()
+    changed(person)  # on_commit never ran: the worker was "down"
+    out = StringIO()
+    call_command("newsletter_sync", "--deliver", stdout=out)
+    assert "Delivered 1" in out.getvalue()
+    assert mailchimp.member(ANA)["status"] == "pending"
+
+
+def test_sweep_prunes_old_finished_changes_but_keeps_each_persons_latest(
+    mailchimp, changed, deliver
+) -> None:
+    person = subscriber()
+    for name in ("Ana", "Ana María"):
+        person.first_name = name
+        person.save()
+        changed(person)
+        deliver()
+    first, latest = PendingChange.objects.order_by("id")
+    PendingChange.objects.update(updated_at=timezone.now() - timedelta(days=45))
+    call_command("newsletter_sync", "--deliver", stdout=StringIO())
+    assert list(PendingChange.objects.values_list("pk", flat=True)) == [latest.pk]
+
+
+def test_pull_command_reports(mailchimp) -> None:
+    mailchimp.add_member(ANA)
+    out = StringIO()
+    call_command("newsletter_sync", "--pull", stdout=out)
+    assert "1 created" in out.getvalue()
