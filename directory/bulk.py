@@ -138,10 +138,11 @@ def set_relations(items: Sequence[NewResearcher], replace: bool = False) -> None
     if not names:
         return
     tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    missing = [Tag(name=name, slug=_unique_tag_slug(name)) for name in names - tags.keys()]
-    for tag in missing:
+    for name in sorted(names - tags.keys()):
+        # Saved one by one: "litio" and "lítio" share a slug, and the second must see the first.
+        tag = Tag(name=name, slug=_unique_tag_slug(name))
         tag.save()
-        tags[tag.name] = tag
+        tags[name] = tag
     ResearcherKeyword.objects.bulk_create(
         [
             ResearcherKeyword(content_object_id=item.page.pk, tag=tags[name])
@@ -166,13 +167,14 @@ def index_researchers(pks: Sequence[int]) -> None:
     """Bring Wagtail's search index, and any listener, up to date with bulk-written profiles."""
     from wagtail.search.backends import get_search_backends
 
-    for start in range(0, len(pks), BATCH_SIZE):
+    backends = list(get_search_backends(with_auto_update=True))
+    for start in range(0, len(pks), BATCH_SIZE) if backends else ():
         chunk = pks[start : start + BATCH_SIZE]
         pages = list(
             ResearcherPage.objects.filter(pk__in=chunk)
             .select_related("institution")
             .prefetch_related("topics")
         )
-        for backend in get_search_backends(with_auto_update=True):
+        for backend in backends:
             backend.add_bulk(ResearcherPage, pages)
     researchers_bulk_saved.send(sender=ResearcherPage, pks=list(pks))

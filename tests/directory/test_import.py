@@ -157,6 +157,15 @@ def test_keywords_reuse_existing_tags_whatever_their_case():
     assert sorted(ResearcherPage.objects.get(email="b@x.org").keywords.names()) == ["Sodium"]
 
 
+def test_new_keywords_whose_slugs_collide_get_distinct_tags():
+    import_researchers(
+        make_csv(person(keywords="lítio"), person(email="b@x.org", keywords="litio"))
+    )
+    tags = dict(Tag.objects.values_list("name", "slug"))
+    assert sorted(tags) == ["litio", "lítio"]
+    assert sorted(tags.values()) == ["litio", "litio-2"]
+
+
 def test_biography_is_escaped_plain_text_with_paragraphs_and_line_breaks():
     html = bio_to_html("<script>alert(1)</script>\r\nline two\n \n\nSecond & last")
     assert html == (
