@@ -291,6 +291,7 @@ class ResearcherPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["profile"] = self.profile_data()
+        context["json_ld"] = self.json_ld(context["profile"])
         return context
 
     def profile_data(self) -> dict:
@@ -308,8 +309,12 @@ class ResearcherPage(Page):
             "keywords": list(self.keywords.all()),
         }
 
-    def json_ld(self) -> dict:
-        """schema.org Person, without the e-mail address."""
+    def json_ld(self, profile: dict | None = None) -> dict:
+        """schema.org Person, without the e-mail address.
+
+        Pass `profile_data()` when the page already has it, to save its queries.
+        """
+        profile = profile or self.profile_data()
         data: dict = {
             "@context": "https://schema.org",
             "@type": "Person",
@@ -325,11 +330,11 @@ class ResearcherPage(Page):
         if self.orcid:
             data["identifier"] = self.orcid_url
             data["sameAs"] = [self.orcid_url]
-        topics = [topic.name for topic in self.topics.all()]
-        keywords = [tag.name for tag in self.keywords.all()]
+        topics = [topic.name for topic in profile["topics"]]
+        keywords = [tag.name for tag in profile["keywords"]]
         if topics or keywords:
             data["knowsAbout"] = topics + keywords
-        languages = [language.name for language in self.languages.all()]
+        languages = [language.name for language in profile["languages"]]
         if languages:
             data["knowsLanguage"] = languages
         if self.country_code:

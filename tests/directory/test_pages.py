@@ -29,11 +29,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Measured with a cold rendition cache, the same on SQLite and PostgreSQL: 25 for any
-# profile (site and routing 8, its relations 7, their JSON-LD again 4 plus the site 1,
-# settings 1, photo and renditions 2, similar researchers 2), 10 for a page of directory
-# results, 9 for a topic's or an institution's page. The bounds leave a little room.
-PROFILE_MAX_QUERIES = 28
+# Measured with a cold rendition cache, the same on SQLite and PostgreSQL: 22 for any
+# profile (site and routing, one per relation, shared with the JSON-LD, settings, photo
+# and renditions, similar researchers), 10 for a page of directory results, 9 for a
+# topic's or an institution's page. The bounds leave a little room.
+PROFILE_MAX_QUERIES = 24
 LISTING_MAX_QUERIES = 12
 
 ALBA_EMAIL = "alba.quispe.private@uda.example.cl"
