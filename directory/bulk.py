@@ -10,6 +10,7 @@ respect; they simply have no revision until someone first edits them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ from wagtail.models import Locale, Page
 from directory.models import DirectoryIndexPage, ResearcherPage
 
 BATCH_SIZE = 500
+
+logger = logging.getLogger(__name__)
 
 # Sent after profiles were written without `save()`, so that search indexes
 # (which normally follow post_save) can index them in one go. `pks` lists them.
@@ -164,17 +167,18 @@ def _unique_tag_slug(name: str) -> str:
 
 
 def index_researchers(pks: Sequence[int]) -> None:
-    """Bring Wagtail's search index, and any listener, up to date with bulk-written profiles."""
-    from wagtail.search.backends import get_search_backends
+    """Bring Wagtail's search index, and any listener, up to date with bulk-written profiles.
 
-    backends = list(get_search_backends(with_auto_update=True))
-    for start in range(0, len(pks), BATCH_SIZE) if backends else ():
-        chunk = pks[start : start + BATCH_SIZE]
-        pages = list(
-            ResearcherPage.objects.filter(pk__in=chunk)
-            .select_related("institution")
-            .prefetch_related("topics")
-        )
-        for backend in backends:
-            backend.add_bulk(ResearcherPage, pages)
-    researchers_bulk_saved.send(sender=ResearcherPage, pks=list(pks))
+    Wagtail's index is updated by `directory.tasks.update_wagtail_index_task`, in
+    chunks: inline with the immediate task backend, by the worker otherwise.
+    """
+    from directory.tasks import update_wagtail_index_task
+
+    pks = list(pks)
+    for start in range(0, len(pks), BATCH_SIZE * 2):
+        chunk = pks[start : start + BATCH_SIZE * 2]
+        try:
+            update_wagtail_index_task.enqueue(chunk)
+        except Exception:  # a broken queue must not undo an import; `update_index` repairs
+            logger.exception("Could not enqueue Wagtail indexing of %d researchers", len(chunk))
+    researchers_bulk_saved.send(sender=ResearcherPage, pks=pks)

@@ -374,6 +374,31 @@ def test_updates_are_indexed_once_the_transaction_commits(django_capture_on_comm
     assert saved == [[page.pk]]
 
 
+def test_with_a_queuing_backend_wagtail_indexing_is_left_to_the_worker(
+    settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+    from wagtail.search.backends import get_search_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_researchers(make_csv(person(family_name="Quenaya")))
+    page = ResearcherPage.objects.get(family_name="Quenaya")
+    queued = [
+        result.args
+        for result in default_task_backend.results
+        if result.task.name == "update_wagtail_index_task"
+    ]
+    assert queued == [[[page.pk]]]
+    assert not get_search_backend().search("Quenaya", ResearcherPage)  # not yet, inline
+
+    from directory.tasks import update_wagtail_index_task
+
+    update_wagtail_index_task.call([page.pk])  # what the worker does
+    assert list(get_search_backend().search("Quenaya", ResearcherPage)) == [page]
+
+
 def test_columns_left_out_of_the_file_are_left_alone():
     topic = Topic.objects.get(slug="cam")
     page = ResearcherPageFactory(
