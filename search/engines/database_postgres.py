@@ -27,7 +27,7 @@ grand total, with one FILTERed count per selected facet (the disjunctive counts)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from search.engines.database_sql import (
     COLUMNS,
@@ -75,26 +75,37 @@ class PostgresDialect(Dialect):
     def text_filter(self, terms: Sequence[str]) -> Sql:
         return Sql(MATCHES)
 
-    def ranked_hits_from(self, terms: Sequence[str]) -> tuple[Sql, str, list[tuple[str, str]]]:
+    def ranked_hits_from(
+        self, terms: Sequence[str], filters: Callable[[str], Sql]
+    ) -> tuple[Sql, str, list[tuple[Sql, str]]]:
         # Tiers, from what the GIN indexes of the small vectors say (each a hashed
         # set computed once, so no vector is read row by row): every term in the
         # names, some term in the names, every term in the B fields, some term in
         # the B fields; a biography-only match is in none and follows in name order.
-        def tier(column: str, query: str, points: int) -> str:
-            return (
+        # Each set holds only rows that pass the filters, so a selective filter (a
+        # country, say) narrows the heap rows a broad word's index entries lead to.
+        # With one term "every" and "some" are the same set: it is computed once.
+        def tier(column: str, query: str, points: int) -> Sql:
+            sql = Sql(
                 f"CASE WHEN f.researcher_id IN (SELECT t.researcher_id FROM {FACETS} t "
-                f"WHERE t.{column} @@ (SELECT {query} FROM q)) THEN {points} ELSE 0 END"
+                f"WHERE t.{column} @@ (SELECT {query} FROM q) AND "
             )
+            return sql.extend(filters("t")).add(f") THEN {points} ELSE 0 END")
 
-        relevance = " + ".join(
-            [
+        if len(terms) == 1:
+            tiers = [tier("vector_a", "q_and", 12), tier("vector_b", "q_and", 3)]
+        else:
+            tiers = [
                 tier("vector_a", "q_and", 8),
                 tier("vector_a", "q_or", 4),
                 tier("vector_b", "q_and", 2),
                 tier("vector_b", "q_or", 1),
             ]
-        )
-        return Sql(f"{FACETS} f"), MATCHES, [(f"({relevance})", "DESC")]
+        relevance = Sql("(")
+        for index, sql in enumerate(tiers):
+            relevance.add(" + " if index else "").extend(sql)
+        relevance.add(")")
+        return Sql(f"{FACETS} f"), MATCHES, [(relevance, "DESC")]
 
     def bit(self, expression: str) -> str:
         return f"(CAST(1 AS BIGINT) << CAST({expression} AS INTEGER))"

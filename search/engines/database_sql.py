@@ -30,7 +30,7 @@ JSON lists, and the shape of the counting pass.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from directory.models import Institution, Language, Topic
@@ -107,10 +107,13 @@ class Dialect:
         """A condition on `f` (ResearcherFacets): the profile matches every term."""
         raise NotImplementedError
 
-    def ranked_hits_from(self, terms: Sequence[str]) -> tuple[Sql, str, list[tuple[str, str]]]:
+    def ranked_hits_from(
+        self, terms: Sequence[str], filters: Callable[[str], Sql]
+    ) -> tuple[Sql, str, list[tuple[Sql, str]]]:
         """FROM clause of `f` (ResearcherFacets) restricted to text matches, a WHERE
         condition doing the same, and the relevance: (expression, ASC/DESC) keys,
-        most significant first, computed without reading wide rows."""
+        most significant first, computed without reading wide rows. `filters(alias)`
+        is the query's facet filters on another alias of the facets table."""
         raise NotImplementedError
 
     def bit(self, expression: str) -> str:
@@ -257,7 +260,9 @@ def hits_statement(dialect: Dialect, query: SearchQuery, terms: Sequence[str]) -
     broad word before the sort.
     """
     if terms:
-        source, matches, ranks = dialect.ranked_hits_from(terms)
+        source, matches, ranks = dialect.ranked_hits_from(
+            terms, lambda alias: all_filters(dialect, query, alias)
+        )
     else:
         source, matches, ranks = Sql(f"{FACETS} f"), "1=1", []
     if query.sort == "updated":
@@ -267,12 +272,12 @@ def hits_statement(dialect: Dialect, query: SearchQuery, terms: Sequence[str]) -
     else:
         keys = [f"rank_{i} {direction}" for i, (_e, direction) in enumerate(ranks)]
         keys += ["sort_name", "researcher_id"]
-    rank_columns = "".join(
-        f", {expression} AS rank_{i}" for i, (expression, _d) in enumerate(ranks)
+    page = Sql("SELECT f.researcher_id, f.country, f.sort_name, f.updated_at")
+    for i, (expression, _direction) in enumerate(ranks):
+        page.add(", ").extend(expression).add(f" AS rank_{i}")
+    page.add(" FROM ").extend(source).add(f" WHERE {matches} AND ").extend(
+        all_filters(dialect, query)
     )
-
-    page = Sql(f"SELECT f.researcher_id, f.country, f.sort_name, f.updated_at{rank_columns} FROM ")
-    page.extend(source).add(f" WHERE {matches} AND ").extend(all_filters(dialect, query))
     page.add(
         f" ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s",
         [query.page_size, (query.page - 1) * query.page_size],

@@ -13,7 +13,7 @@ and each facet is a GROUP BY over it, all in one statement.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from search.engines.database_sql import (
     COLUMNS,
@@ -52,7 +52,9 @@ class SqliteDialect(Dialect):
             [match_expression(terms)],
         )
 
-    def ranked_hits_from(self, terms: Sequence[str]) -> tuple[Sql, str, list[tuple[str, str]]]:
+    def ranked_hits_from(
+        self, terms: Sequence[str], filters: Callable[[str], Sql]
+    ) -> tuple[Sql, str, list[tuple[Sql, str]]]:
         # bm25() is lower for better matches. Sorting by the name tier, then the
         # B tier, then the C tier puts any name match above any topic, institution
         # or keyword match, and those above biography matches.
@@ -62,7 +64,7 @@ class SqliteDialect(Dialect):
             f"JOIN {FACETS} f ON f.researcher_id = s.id",
             [match_expression(terms)],
         )
-        return source, "1=1", [("s.r_a", "ASC"), ("s.r_b", "ASC"), ("s.r_c", "ASC")]
+        return source, "1=1", [(Sql(f"s.r_{tier}"), "ASC") for tier in "abc"]
 
     def bit(self, expression: str) -> str:
         return f"(1 << {expression})"
