@@ -257,6 +257,15 @@ class ResearcherPage(Page):
         return [OpenTo(value).label for value in self.open_to]
 
     @property
+    def can_be_contacted(self) -> bool:
+        """Whether the public contact form (`directory.contact`) is open for this profile.
+
+        Published and with an address to deliver to. It reads only fields of the page
+        itself, so the profile template can ask it without a query.
+        """
+        return bool(self.live and self.email.strip())
+
+    @property
     def orcid_url(self) -> str:
         return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 

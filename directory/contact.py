@@ -1,0 +1,251 @@
+"""Contacting a researcher through the directory, without ever seeing their address.
+
+The form posts to `contact_researcher`, which e-mails the researcher once, with the
+sender's address in Reply-To: the researcher decides whether to answer, and only
+then does the sender learn their address. Neither the page, nor its redirects, nor
+its error messages ever contain the researcher's address, and the sender's address
+and message are not stored (nor logged): they pass straight into the e-mail.
+
+Abuse is limited the way the newsletter sign-up limits it (`newsletter.ratelimit`):
+a fixed window per client IP, by default 5 messages an hour
+(DIRECTORY_CONTACT_RATE = (5, 3600)). Only submissions that would send count, so a
+person correcting a too-short message doesn't use up their allowance. A bot that
+fills the honeypot is answered exactly as a person who sent a message, and counted
+the same, so it cannot tell that nothing was sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from directory.models import ResearcherPage
+from newsletter import ratelimit
+from newsletter.forms import FocusFirstErrorMixin
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CONTACT_RATE = (5, 3600)
+SUBJECT_PREFIX = "[UK–LatAm Battery Network]"
+MESSAGE_MIN_LENGTH = 20
+MESSAGE_MAX_LENGTH = 5000
+
+#: The honeypot's field name: plausible enough that form-filling bots complete it.
+HONEYPOT_FIELD = "website"
+
+
+def contact_rate() -> tuple[int, int]:
+    """(messages, seconds) allowed per client IP; DIRECTORY_CONTACT_RATE overrides."""
+    return tuple(getattr(settings, "DIRECTORY_CONTACT_RATE", DEFAULT_CONTACT_RATE))  # type: ignore[return-value]
+
+
+def single_line(value: str) -> str:
+    """Collapse all whitespace, line breaks included, to single spaces.
+
+    The name and subject end up in the e-mail's Subject header, where a line break
+    would be a header injection (and Django refuses to send it at all).
+    """
+    return " ".join(value.split())
+
+
+class MessageField(forms.CharField):
+    """Counts a line break as one character, as the browser's `maxlength` does.
+
+    Browsers submit a textarea's line breaks as CRLF, so without this a message the
+    browser accepted at 5000 characters could be refused here as too long.
+    """
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ContactForm(FocusFirstErrorMixin, forms.Form):
+    """What a visitor sends a researcher. Nothing from it is saved."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Enter your name."},
+    )
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        help_text="The researcher replies to this address. We do not keep it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your e-mail address, so that they can reply.",
+            "invalid": "Enter an e-mail address in the form name@example.org.",
+        },
+    )
+    subject = forms.CharField(label="Subject (optional)", max_length=150, required=False)
+    message = MessageField(
+        label="Message",
+        min_length=MESSAGE_MIN_LENGTH,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=(
+            f"Between {MESSAGE_MIN_LENGTH} and {MESSAGE_MAX_LENGTH} characters. "
+            "Say who you are and why you are writing."
+        ),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={
+            "required": "Write your message.",
+            "min_length": (
+                "Write at least %(limit_value)d characters (you wrote %(show_value)d), "
+                "so the researcher knows why you are writing."
+            ),
+            "max_length": (
+                "Keep your message to %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
+    )
+    # Hidden from people by the template (off-screen, aria-hidden) and from the keyboard.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        """True when the honeypot was filled: no person can see or reach that field."""
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+    def clean_name(self) -> str:
+        return single_line(self.cleaned_data["name"])
+
+    def clean_subject(self) -> str:
+        return single_line(self.cleaned_data["subject"])
+
+    def clean_website(self) -> str:
+        # The view answers bots before validating; this keeps the form honest on its own.
+        if self.cleaned_data["website"].strip():
+            raise ValidationError("Leave this field empty.")
+        return ""
+
+
+def build_contact_email(
+    researcher: ResearcherPage, data: dict[str, Any], *, profile_url: str = ""
+) -> EmailMessage:
+    """The one e-mail a contact sends: to the researcher, replies going to the sender.
+
+    From is the site's own address (DEFAULT_FROM_EMAIL), not the sender's: mail
+    claiming to come from someone else's domain fails SPF/DMARC and lands in spam.
+    """
+    subject = data.get("subject") or f"Message from {data['name']}"
+    where = f"your profile in the UK–LatAm Battery Network directory ({profile_url})"
+    if not profile_url:
+        where = "your profile in the UK–LatAm Battery Network directory"
+    footer = (
+        f"{data['name']} sent you this message through the contact form on {where}. "
+        "Your e-mail address was not shown to them.\n\n"
+        f"To answer, reply to this e-mail: the sender's address ({data['email']}) is in "
+        "its Reply-To. The directory does not keep this message or the sender's address.\n"
+        "To stop receiving messages through the directory, ask its editors to remove "
+        "your e-mail address from your profile."
+    )
+    return EmailMessage(
+        subject=f"{SUBJECT_PREFIX} {subject}",
+        body=f"{data['message']}\n\n-- \n{footer}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[researcher.email],
+        reply_to=[data["email"]],
+    )
+
+
+def contactable_researcher(request: HttpRequest, pk: int) -> ResearcherPage:
+    """The published profile `pk`, if its researcher can be contacted; else 404.
+
+    Private pages (Wagtail view restrictions) are 404 to anyone who may not see them,
+    so the form doesn't reveal a restricted profile's name.
+    """
+    researcher = get_object_or_404(ResearcherPage.objects.live(), pk=pk)
+    if not researcher.can_be_contacted:
+        raise Http404("This researcher cannot be contacted through the directory.")
+    for restriction in researcher.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise Http404("This researcher cannot be contacted through the directory.")
+    return researcher
+
+
+def _render(
+    request: HttpRequest,
+    researcher: ResearcherPage,
+    *,
+    form: ContactForm | None = None,
+    state: str = "form",
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    context = {
+        "researcher": researcher,
+        "profile_url": researcher.get_url(request) or "/directory/",
+        "form": form,
+        "state": state,
+        **extra,
+    }
+    return render(request, "directory/contact.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_researcher(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the form (or, with ?sent=1, the thank-you note). POST: send, then redirect.
+
+    Post/Redirect/Get, so reloading the thank-you page doesn't send the message again.
+    """
+    researcher = contactable_researcher(request, pk)
+    if request.method == "GET":
+        if request.GET.get("sent") == "1":
+            return _render(request, researcher, state="sent")
+        return _render(request, researcher, form=ContactForm())
+
+    form = ContactForm(request.POST)
+    is_bot = form.is_bot
+    if not is_bot and not form.is_valid():
+        return _render(request, researcher, form=form)
+
+    limit, window = contact_rate()
+    verdict = ratelimit.hit(
+        f"contact:ip:{ratelimit.client_ip(request) or 'unknown'}", limit, window
+    )
+    if not verdict.allowed:
+        # The form is shown again as typed, so a person loses nothing by waiting.
+        response = _render(
+            request,
+            researcher,
+            form=form,
+            state="rate_limited",
+            status=429,
+            retry_minutes=max(1, -(-verdict.retry_after // 60)),
+        )
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+
+    if is_bot:
+        logger.info("Contact form honeypot filled for researcher %s: nothing sent", researcher.pk)
+    else:
+        message = build_contact_email(
+            researcher, form.cleaned_data, profile_url=researcher.get_full_url(request) or ""
+        )
+        try:
+            message.send()
+        except OSError:  # SMTPException and connection errors alike
+            # Logged without the exception text, which can quote the recipient's address.
+            logger.error("Contact form: could not send a message to researcher %s", researcher.pk)
+            form.add_error(
+                None,
+                "Sorry, we could not send your message just now. Please try again in a few "
+                "minutes; what you wrote is still below.",
+            )
+            return _render(request, researcher, form=form, status=503)
+    return redirect(f"{reverse('directory:contact', args=[researcher.pk])}?sent=1")
