@@ -232,15 +232,9 @@ class DatabaseEngine:
         ][:AUTOCOMPLETE_TAXONOMY_LIMIT]
 
         dialect = get_dialect()
-        condition = dialect.name_prefix_filter(terms, "d.researcher_id")
-        names_limit = max(limit - len(taxonomy), 1)
+        statement = dialect.names_by_prefix(terms, max(limit - len(taxonomy), 1))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.name, d.url FROM {DOC} d "
-                f"JOIN {FACETS_TABLE} f ON f.researcher_id = d.researcher_id "
-                f"WHERE {condition.text} ORDER BY f.sort_name, f.researcher_id LIMIT %s",
-                [*condition.params, names_limit],
-            )
+            cursor.execute(statement.text, statement.params)
             people = [
                 Suggestion(label=name, url=url, kind="researcher")
                 for name, url in cursor.fetchall()

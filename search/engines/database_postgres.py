@@ -123,6 +123,22 @@ class PostgresDialect(Dialect):
             [prefix_tsquery(terms)],
         )
 
+    def names_by_prefix(self, terms: Sequence[str], limit: int) -> Sql:
+        # Left to itself, the planner walks the name index and reads each row's
+        # vector until it has `limit` matches: instant for "ma", but a rare prefix
+        # ("ana ma", or none at all) reads every vector (200+ ms at 100,000). The
+        # MATERIALIZED CTE makes it take the GIN index's matches first (13,000 for
+        # "ma" sort in ~30 ms) and read the wide documents for the page only.
+        return Sql(
+            f"WITH m AS MATERIALIZED (SELECT t.researcher_id, t.sort_name FROM {FACETS} t "
+            "WHERE t.vector_a @@ to_tsquery('directory_search_simple', %s)), "
+            "top AS MATERIALIZED (SELECT m.researcher_id, m.sort_name FROM m "
+            "ORDER BY m.sort_name, m.researcher_id LIMIT %s) "
+            f"SELECT d.name, d.url FROM top JOIN {DOC} d ON d.researcher_id = top.researcher_id "
+            "ORDER BY top.sort_name, top.researcher_id",
+            [prefix_tsquery(terms), limit],
+        )
+
     def counting_pass(
         self, inner: Sql, prefilter: str, selected: Sequence[str]
     ) -> tuple[list[tuple[str, Sql]], Sql]:

@@ -129,6 +129,17 @@ class Dialect:
     def name_prefix_filter(self, terms: Sequence[str], id_column: str) -> Sql:
         raise NotImplementedError
 
+    def names_by_prefix(self, terms: Sequence[str], limit: int) -> Sql:
+        """(name, url) of the first `limit` researchers, in name order, in whose
+        names every term begins a word."""
+        condition = self.name_prefix_filter(terms, "d.researcher_id")
+        sql = Sql(
+            f"SELECT d.name, d.url FROM {DOC} d "
+            f"JOIN {FACETS} f ON f.researcher_id = d.researcher_id WHERE "
+        )
+        sql.extend(condition).add(" ORDER BY f.sort_name, f.researcher_id LIMIT %s", [limit])
+        return sql
+
     def counting_pass(
         self, inner: Sql, prefilter: str, selected: Sequence[str]
     ) -> tuple[list[tuple[str, Sql]], Sql]:
