@@ -163,6 +163,28 @@ def test_profile_page(tab, live_server, people):
     assert_no_email(tab)
 
 
+def test_contacting_a_researcher_with_the_keyboard_never_shows_their_address(
+    tab, live_server, people, mailoutbox
+):
+    visit(tab, live_server, "/directory/alba-quispe/")
+    tab.get_by_role("link", name="Contact Alba").focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/directory/contact/**")
+    assert_no_email(tab)
+    tab.get_by_label("Your name").focus()
+    tab.keyboard.type("Sam Ortega")
+    tab.keyboard.press("Tab")
+    tab.keyboard.type("sam.ortega@example.com")
+    tab.get_by_label("Message").focus()
+    tab.keyboard.type("Hola Alba, I would like to discuss brine chemistry with you.")
+    tab.get_by_role("button", name=re.compile("Send")).focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**?sent=1")
+    assert_no_email(tab)
+    assert [message.to for message in mailoutbox] == [[ALBA_EMAIL]]
+    assert mailoutbox[0].reply_to == ["sam.ortega@example.com"]
+
+
 def test_skip_link_is_the_first_tab_stop_and_focuses_main(tab, live_server, people):
     visit(tab, live_server, "/directory/")
     tab.keyboard.press("Tab")
