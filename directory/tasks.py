@@ -1,10 +1,10 @@
 """Background work for the directory (django-tasks).
 
-Wagtail's PostgreSQL search backend spends ~6 ms of Python a profile building its
-`tsvector` SQL, so indexing 10,000 imported profiles inline would double the
-import. With the database task backend (production) the import enqueues this task
-in chunks and returns; `manage.py db_worker` catches up. With the immediate
-backend (development, tests) it runs inline, as before.
+Wagtail's PostgreSQL search backend spends ~3.5 ms of Python a profile building
+its `tsvector` SQL, so indexing 10,000 imported profiles inline takes longer than
+the import itself (bench/README.md). With the database task backend (production)
+the import enqueues this task in chunks and returns; `manage.py db_worker`
+catches up. With the immediate backend (development, tests) it runs inline.
 """
 
 from __future__ import annotations

@@ -116,13 +116,6 @@ class PostgresDialect(Dialect):
     def json_contains(self, column: str, value: str) -> Sql:
         return Sql(f"{column} ? %s", [value])
 
-    def name_prefix_filter(self, terms: Sequence[str], id_column: str) -> Sql:
-        return Sql(
-            f"{id_column} IN (SELECT t.researcher_id FROM {FACETS} t WHERE t.vector_a @@ "
-            "to_tsquery('directory_search_simple', %s))",
-            [prefix_tsquery(terms)],
-        )
-
     def names_by_prefix(self, terms: Sequence[str], limit: int) -> Sql:
         # Left to itself, the planner walks the name index and reads each row's
         # vector until it has `limit` matches: instant for "ma", but a rare prefix
