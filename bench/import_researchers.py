@@ -40,22 +40,6 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:////tmp/bench-import.sqlite3"
 
-COLUMNS = (
-    "given_name",
-    "family_name",
-    "email",
-    "institution",
-    "country",
-    "job_title",
-    "career_stage",
-    "topics",
-    "keywords",
-    "languages",
-    "orcid",
-    "website",
-    "bio",
-    "open_to",
-)
 LOCALES = {"es_ES": ("AR", "CL", "CO", "MX", "PE", "BO"), "pt_BR": ("BR",), "en_GB": ("GB",)}
 # Topics as the seed migration names them, written the ways people would: by name
 # in any case, or by slug.
@@ -132,6 +116,8 @@ def write_csv(path: Path, rows: int, seed: int, *, revision: int = 0) -> None:
     """`rows` invented researchers; `revision` > 0 changes their details, not who they are."""
     from django.utils.text import slugify
     from faker import Faker
+
+    from directory.importing import COLUMNS
 
     rng = random.Random(seed)
     fakers = {locale: Faker(locale) for locale in LOCALES}
