@@ -5,7 +5,7 @@ free text plus two facets, answered with the page of hits *and* the counts of
 every facet. For each database and size this script
 
 1. resets a scratch database (its name must contain "bench") and migrates it,
-2. writes fictional researchers with `bench.datagen.create_researchers` (the
+2. writes fictional researchers with `directory.fictional.create_researchers` (the
    100,000 profiles extend the first 10,000: the generator's stream is a prefix),
 3. rebuilds the search index (`engine.rebuild()`) and reports how long it took,
 4. runs the typical searches round after round and reports p50 and p95, the
@@ -216,7 +216,7 @@ def worker(sizes: list[int], rounds: int, reuse: bool) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.datagen import generate_researchers, write_researchers
+    from directory.fictional import generate_researchers, write_researchers
     from directory.models import ResearcherPage
     from search.engines.database import DatabaseEngine
     from search.query import parse_search_query

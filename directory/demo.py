@@ -7,7 +7,7 @@ demo data from real data. If pages owned by that user exist, loading does nothin
 owned by that user), and leaves institutions and keywords alone while real
 profiles use them.
 
-Profiles come from `bench.datagen`, the same generator the search benchmarks use,
+Profiles come from `directory.fictional`, the same generator the search benchmarks use,
 and are written through `directory.bulk`, so 300 profiles take a couple of seconds
 instead of the ~10 s that 300 `add_child` calls would. News items go through the
 normal Wagtail route (`add_child`, then a published revision) because there are
@@ -411,8 +411,8 @@ def load_demo_data(
     directory holds real profiles, so fictional people never mix into a real site
     by accident. Sets the site-wide demo notice.
     """
-    from bench.datagen import INSTITUTIONS, ensure_institutions, generate_researchers
-    from bench.datagen import write_researchers as write
+    from directory.fictional import INSTITUTIONS, ensure_institutions, generate_researchers
+    from directory.fictional import write_researchers as write
     from website.models import NewsIndexPage, SiteSettings
 
     started = time.perf_counter()
@@ -554,7 +554,7 @@ def flush_demo_data(*, log: Log = _quiet) -> dict[str, int]:
     from taggit.models import Tag
     from wagtail.images import get_image_model
 
-    from bench.datagen import INSTITUTION_NAMES, KEYWORDS
+    from directory.fictional import INSTITUTION_NAMES, KEYWORDS
     from website.models import SiteSettings
 
     removed: dict[str, int] = {}

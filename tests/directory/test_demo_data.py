@@ -7,7 +7,8 @@ from django.core.management import call_command
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from bench.datagen import (
+from directory.demo import DEMO_COLLECTION, demo_pages
+from directory.fictional import (
     COUNTRY_WEIGHTS,
     INSTITUTION_NAMES,
     LATIN_AMERICAN_COUNTRIES,
@@ -15,7 +16,6 @@ from bench.datagen import (
     create_researchers,
     generate_researchers,
 )
-from directory.demo import DEMO_COLLECTION, demo_pages
 from directory.models import (
     Facility,
     Institution,
