@@ -8,7 +8,12 @@ from directory.importing.cleaning import Row, check_place, clean_row
 from directory.importing.lookups import Lookups, NewInstitution
 from directory.importing.matching import Matcher
 from directory.importing.reading import Header, Record, check_header, decode, read
-from directory.importing.result import ImportIssue, ImportResult, ProgressCallback
+from directory.importing.result import (
+    ImportIssue,
+    ImportResult,
+    PlannedProfile,
+    ProgressCallback,
+)
 from directory.importing.updates import Update, Updates
 from directory.importing.writing import Writer
 from directory.models import DirectoryIndexPage
@@ -54,6 +59,7 @@ class Importer:
             self._warn_about_drafts(updates.changed)
             self.result.to_update = len(updates.changed)
             self.result.unchanged = len(matched) - self.result.to_update
+            self._name_profiles(creates, updates.changed)
             if self.dry_run:
                 return self.result
             Writer(self.progress, self.result).write(
@@ -102,6 +108,21 @@ class Importer:
             # Stable: within a line, issues stay in column order.
             self.result.errors.sort(key=lambda issue: issue.line)
         return cleaned
+
+    def _name_profiles(self, creates: list[Row], updates: list[Update]) -> None:
+        """Whom the file creates (by the row's name) and changes (by the profile's title)."""
+        self.result.profiles_to_create = [
+            PlannedProfile(row.line, f"{row.values['given_name']} {row.values['family_name']}")
+            for row in creates
+        ]
+        self.result.profiles_to_update = [
+            PlannedProfile(
+                update.row.line,
+                self.lookups.existing[update.row.existing_pk].title,
+                update.row.existing_pk,
+            )
+            for update in updates
+        ]
 
     def _warn_about_drafts(self, updates: list[Update]) -> None:
         for update in updates:

@@ -26,13 +26,24 @@ class ImportIssue:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+@dataclass(frozen=True)
+class PlannedProfile:
+    """A profile the file creates or changes, named so that a dry run can be checked."""
+
+    line: int
+    name: str
+    page_id: int | None = None  # the profile a row updates; None for a new one
+
+
 @dataclass
 class ImportResult:
     """What an import did, or in a dry run would do, and every problem it found.
 
     `to_create`/`to_update` are the plan: profiles the valid rows create, and
     matched profiles that the file changes (`unchanged` counts matched profiles
-    it leaves exactly as they are, which are not written at all). `created` and
+    it leaves exactly as they are, which are not written at all), and
+    `profiles_to_create`/`profiles_to_update` name them (empty when the file has
+    errors, since the plan then is not carried out). `created` and
     `updated` are what was written: zero in a dry run and whenever there are errors.
     """
 
@@ -43,6 +54,8 @@ class ImportResult:
     to_update: int = 0
     unchanged: int = 0
     institutions_to_create: list[str] = field(default_factory=list)
+    profiles_to_create: list[PlannedProfile] = field(default_factory=list)
+    profiles_to_update: list[PlannedProfile] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     institutions_created: int = 0
