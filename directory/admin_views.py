@@ -1,4 +1,4 @@
-"""Admin views of the directory that are not plain snippet CRUD: the CSV import.
+"""Admin views of the directory that are not plain snippet CRUD: the CSV import and its sample.
 
 The view only handles the upload and shows the result; checking and writing are
 `directory.importing`, shared with `manage.py import_researchers`, so the admin
@@ -7,11 +7,13 @@ and the command accept the same files and report the same errors.
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.generic import FormView
 from wagtail.admin import messages
@@ -78,6 +80,7 @@ class ImportResearchersView(PermissionCheckedMixin, WagtailAdminTemplateMixin, F
         context.update(
             action_url=reverse("directory_import_researchers"),
             columns=COLUMNS,
+            sample_url=reverse("directory_import_researchers_sample"),
             separator=LIST_SEPARATOR,
             career_stages=[str(choice.label) for choice in CareerStage],
             open_to=[choice.value for choice in OpenTo],
@@ -95,3 +98,40 @@ class ImportResearchersView(PermissionCheckedMixin, WagtailAdminTemplateMixin, F
         return self.render_to_response(
             self.get_context_data(form=self.form_class(), result=result, filename=upload.name)
         )
+
+
+#: Two fictional people: one with every column filled in (several values where a
+#: cell takes a list), one with only what is required.
+SAMPLE_ROWS = (
+    {
+        "given_name": "Ana",
+        "family_name": "Souza",
+        "email": "ana.souza@example.org",
+        "institution": "Universidade Exemplo",
+        "country": "BR",
+        "job_title": "Research fellow",
+        "career_stage": "Early-career researcher",
+        "topics": f"Recycling and circular supply chains{LIST_SEPARATOR} direct-lithium-extraction",
+        "keywords": f"hydrometallurgy{LIST_SEPARATOR} brines",
+        "languages": f"pt{LIST_SEPARATOR} en",
+        "orcid": "0000-0002-1825-0097",
+        "website": "https://example.org/ana-souza",
+        "bio": "Works on recovering lithium from spent cells.\n\nPreviously at a pilot plant.",
+        "open_to": f"{OpenTo.COLLABORATION.value}{LIST_SEPARATOR} {OpenTo.MENTORING.value}",
+    },
+    {"given_name": "Tom", "family_name": "Reed", "country": "GB"},
+)
+
+
+def sample_csv(request: HttpRequest) -> HttpResponse:
+    """A CSV in the import's format (UTF-8 with BOM, so spreadsheets read it right)."""
+    if not user_can_import(request.user):
+        raise PermissionDenied
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in SAMPLE_ROWS:
+        writer.writerow([row.get(column, "") for column in COLUMNS])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="researchers-sample.csv"'
+    return response

@@ -1,9 +1,10 @@
-"""The "Directory" admin menu: taxonomies and institutions as snippet viewsets."""
+"""The "Directory" admin menu: researchers, taxonomies and institutions, and the CSV import."""
 
+from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from directory.models import Facility, Institution, Language, Topic
+from directory.models import Facility, Institution, Language, ResearcherPage, Topic
 
 
 class TopicViewSet(SnippetViewSet):
@@ -60,9 +61,35 @@ from django.urls import path, reverse  # noqa: E402
 from wagtail import hooks  # noqa: E402
 from wagtail.admin.menu import MenuItem  # noqa: E402
 
-from directory.admin_views import ImportResearchersView, user_can_import  # noqa: E402
+from directory.admin_views import (  # noqa: E402
+    ImportResearchersView,
+    sample_csv,
+    user_can_import,
+)
 
 DirectoryViewSetGroup.submenu_hook = "register_directory_menu_item"
+
+
+class ResearcherListingViewSet(PageListingViewSet):
+    """ "Researchers": every profile in one flat, searchable, filterable list.
+
+    Profiles are pages below the directory page; Wagtail's page listing for one
+    type finds them without walking the explorer, and its "Add" goes straight to
+    the editor when there is one directory page.
+    """
+
+    model = ResearcherPage
+    name = "directory_researchers"
+    url_prefix = "directory/researchers"
+    icon = "user"
+    menu_label = "Researchers"
+    menu_hook = "register_directory_menu_item"
+    menu_order = 0  # first in the menu
+
+
+@hooks.register("register_admin_viewset")
+def register_researcher_listing() -> ResearcherListingViewSet:
+    return ResearcherListingViewSet()
 
 
 @hooks.register("register_admin_urls")
@@ -72,7 +99,12 @@ def register_import_researchers_url():
             "directory/import-researchers/",
             ImportResearchersView.as_view(),
             name="directory_import_researchers",
-        )
+        ),
+        path(
+            "directory/import-researchers/sample.csv",
+            sample_csv,
+            name="directory_import_researchers_sample",
+        ),
     ]
 
 

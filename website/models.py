@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
@@ -104,7 +105,7 @@ class NewsPage(Page):
         FieldPanel("summary"),
         FieldPanel("image"),
         FieldPanel("body"),
-        FieldPanel("topics"),
+        FieldPanel("topics", widget=CheckboxSelectMultiple),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

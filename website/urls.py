@@ -18,6 +18,7 @@ urlpatterns = [
     path("robots.txt", robots_txt),
     path("", include("search.urls")),
     path("", include("newsletter.urls")),
+    path("", include("newsletter.issues.urls")),
     path("", include("directory.urls")),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.forms import CheckboxSelectMultiple
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_countries.fields import CountryField
@@ -184,7 +185,7 @@ class ResearcherPage(Page):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("topics"),
+                FieldPanel("topics", widget=CheckboxSelectMultiple),
                 FieldPanel("keywords"),
                 FieldPanel("biography"),
                 FieldPanel("languages"),

@@ -111,6 +111,38 @@ def send_test(issue: NewsletterIssuePage, *, email: str, user: Any = None) -> Di
     return dispatch
 
 
+def needs_publishing(issue: NewsletterIssuePage) -> bool:
+    """Whether the page's live version is not the latest revision (or there is none)."""
+    return not issue.live or issue.has_unpublished_changes
+
+
+def publish_for_sending(issue: NewsletterIssuePage, *, user: Any) -> bool:
+    """Publish the latest revision before it is sent or scheduled; True if it published.
+
+    What is sent is the latest revision, and the e-mail links to the issue's web
+    version, so that revision must be the live page: sending an unpublished issue
+    publishes it along with the send. Someone who may send but not publish the
+    page is refused instead, before anything changes. Runs at the entry of the
+    admin's "Send now" and "Schedule"; the send itself (`send_now`, `schedule`)
+    is unchanged.
+    """
+    issue = issue.specific
+    if not needs_publishing(issue):
+        return False
+    dispatch = dispatch_for(issue)
+    if dispatch is not None and dispatch.state != DispatchState.DRAFT:
+        return False  # `send_now`/`schedule` refuse it with their own message
+    if user is None or not issue.permissions_for_user(user).can_publish():
+        raise CampaignError(
+            "This issue is not published, or has changes that are not published, and you "
+            "may not publish it. Ask someone who can publish it to publish or send it."
+        )
+    check_sendable(latest_version(issue))  # refuse an empty issue before publishing it
+    revision = issue.latest_revision or issue.save_revision(user=user)
+    revision.publish(user=user)
+    return True
+
+
 def _claim_draft(issue: NewsletterIssuePage, user: Any) -> Dispatch:
     """Lock the dispatch and check it may still be sent or scheduled."""
     dispatch = Dispatch.objects.select_for_update().get(pk=_get_or_create_dispatch(issue).pk)

@@ -34,6 +34,7 @@ from .models import SEND_PERMISSION, DispatchBackend, DispatchState, NewsletterI
 logger = logging.getLogger(__name__)
 
 ACTIONS = ("test", "send", "schedule", "unschedule")
+PUBLISHED = "The issue was published, so that its web version is what subscribers receive. "
 
 
 class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
@@ -99,6 +100,8 @@ class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
             version=version,
             forms=kwargs.get("forms") or self.forms(),
             can_send=state == DispatchState.DRAFT,
+            needs_publishing=services.needs_publishing(self.issue),
+            can_publish=self.issue.permissions_for_user(self.request.user).can_publish(),
             can_unschedule=state == DispatchState.SCHEDULED,
             backend_name=get_backend().name,
             estimated_recipients=self.estimated_recipients(),
@@ -126,17 +129,21 @@ class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
                 services.send_test(self.issue, email=email, user=user)
                 messages.success(request, f"Test e-mail sent to {email}.")
             elif action == "send":
+                published = services.publish_for_sending(self.issue, user=user)
                 dispatch = services.send_now(self.issue, user=user)
                 if dispatch.backend == DispatchBackend.LOCAL:
-                    messages.success(
-                        request, "The issue is being sent in the background; progress is below."
-                    )
+                    sent = "The issue is being sent in the background; progress is below."
                 else:
-                    messages.success(request, "Mailchimp is sending the campaign.")
+                    sent = "Mailchimp is sending the campaign."
+                messages.success(request, f"{PUBLISHED if published else ''}{sent}")
             elif action == "schedule":
                 when = form.cleaned_data["when"]
+                published = services.publish_for_sending(self.issue, user=user)
                 services.schedule(self.issue, when=when, user=user)
-                messages.success(request, f"Scheduled for {when:%Y-%m-%d %H:%M %Z}.")
+                messages.success(
+                    request,
+                    f"{PUBLISHED if published else ''}Scheduled for {when:%Y-%m-%d %H:%M %Z}.",
+                )
             else:
                 services.unschedule(self.issue, user=user)
                 messages.success(request, "The schedule was cancelled; the issue is a draft again.")

@@ -1,4 +1,4 @@
-"""Admin wiring for issues: the sending page, its links, the permission, the log."""
+"""Admin wiring for issues: the menu entry, the sending page, its links, the permission, the log."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from .models import SEND_PERMISSION, SEND_PERMISSION_CODENAME, NewsletterIssuePage
 from .views import IssueSendingView
+from .viewsets import IssueListingViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_issue_listing() -> IssueListingViewSet:
+    """ "Issues" in the Newsletter menu (see `newsletter.wagtail_hooks`)."""
+    return IssueListingViewSet()
 
 
 @hooks.register("register_admin_urls")

@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, STORAGES, TASKS, env, env_list
+from .base import LOGGING, SECRET_KEY, STORAGES, TASKS, env, env_list
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
@@ -11,4 +11,12 @@ if env("TASKS_BACKEND", "immediate") == "immediate":
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# django-tasks logs two INFO lines for every task it runs (started, finished), and
+# each save of a profile or news page queues one, which buries the request log in
+# `make run`'s terminal. Keep its warnings and failures (logged at ERROR).
+LOGGING = {
+    **LOGGING,
+    "loggers": {**LOGGING["loggers"], "django_tasks": {"level": "WARNING"}},
 }

@@ -13,9 +13,9 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from directory.importing import COLUMNS, ImportResult, import_researchers
+from directory.importing import COLUMNS, ImportResult, PlannedProfile, import_researchers
 
-MAX_LISTED_INSTITUTIONS = 20
+MAX_LISTED = 20
 
 
 class ProgressBar:
@@ -120,14 +120,30 @@ class Command(BaseCommand):
             return
         for issue in result.warnings:
             self.stdout.write(self.style.WARNING(f"Warning: {issue}"))
-        names = result.institutions_to_create
-        if names:
-            verb = "Would create" if result.dry_run else "Created"
-            self.stdout.write(f"{verb} these institutions (kind: university; check them):")
-            for name in names[:MAX_LISTED_INSTITUTIONS]:
-                self.stdout.write(f"  {name}")
-            if len(names) > MAX_LISTED_INSTITUTIONS:
-                self.stdout.write(f"  … and {len(names) - MAX_LISTED_INSTITUTIONS:,} more")
+        if result.dry_run:
+            self._list("Would create these profiles:", _profiles(result.profiles_to_create))
+            self._list("Would update these profiles:", _profiles(result.profiles_to_update))
+        verb = "Would create" if result.dry_run else "Created"
+        self._list(
+            f"{verb} these institutions (kind: university; check them):",
+            result.institutions_to_create,
+        )
         if result.blank_lines:
             self.stdout.write(f"Skipped {result.blank_lines:,} blank lines.")
         self.stdout.write(self.style.SUCCESS(f"{result.summary()} ({seconds:.1f} s)"))
+
+    def _list(self, title: str, items: list[str]) -> None:
+        """A titled list of at most `MAX_LISTED` items; nothing when there are none."""
+        if not items:
+            return
+        self.stdout.write(title)
+        for item in items[:MAX_LISTED]:
+            self.stdout.write(f"  {item}")
+        if len(items) > MAX_LISTED:
+            self.stdout.write(f"  … and {len(items) - MAX_LISTED:,} more")
+
+
+def _profiles(plan: list[PlannedProfile]) -> list[str]:
+    return [
+        f"line {p.line}: {p.name}" + (f" (page {p.page_id})" if p.page_id else "") for p in plan
+    ]

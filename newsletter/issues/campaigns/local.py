@@ -170,9 +170,10 @@ class LocalBackend(CampaignBackend):
     # --- the interface --------------------------------------------------------
 
     def send_test(self, dispatch: Dispatch, email: str) -> None:
-        """One message to one address; the footer names that subscriber if there is
-        one (so the links work), else a stand-in."""
+        """One message to one address, built for that subscriber if there is one, else
+        a stand-in; its footer links lead to a page saying it was a test."""
         from newsletter.emails import NotMailable, build_list_email
+        from newsletter.issues.testmail import point_links_at_test_page
 
         subscriber = Subscriber.objects.for_email(email).first() or sample_subscriber(email)
         try:
@@ -182,6 +183,7 @@ class LocalBackend(CampaignBackend):
         except NotMailable as exc:
             raise CampaignError(f"{email} is not subscribed to the list ({exc}).") from exc
         message.to = [email]
+        point_links_at_test_page(message)
         try:
             message.send()
         except (smtplib.SMTPException, OSError) as exc:
