@@ -130,7 +130,11 @@ def test_push_polls_until_batches_finish(mailchimp) -> None:
     report = push_all(chunk_size=10, sleep=sleep)
     assert waits == [1, 2, 4]  # growing poll intervals
     assert report.batches == 3
-    polled = [r.path.rsplit("/", 1)[1] for r in mailchimp.requests if r.method == "GET"][1:]
+    polled = [
+        r.path.rsplit("/", 1)[1]
+        for r in mailchimp.requests
+        if r.method == "GET" and r.path.startswith("/batches/")
+    ]
     first, second, third = mailchimp.batches  # in submission order
     # Only the oldest unfinished batch is asked about: 3 waits, then one call each.
     assert polled == [first, first, first, first, second, third]
