@@ -543,3 +543,55 @@ def test_pull_command_reports(mailchimp) -> None:
     out = StringIO()
     call_command("newsletter_sync", "--pull", stdout=out)
     assert "1 created" in out.getvalue()
+
+
+# ---------------------------------------------------------------- contacts archived there
+
+
+def test_incremental_pull_learns_of_a_contact_archived_since_the_mark(mailchimp) -> None:
+    from newsletter.mailchimp.models import ArchivedContact
+
+    mailchimp.freeze_time(timezone.now() - timedelta(hours=2))
+    mailchimp.add_member(ANA)
+    pull()
+    mailchimp.advance(3600)
+    mailchimp.archive_in_mailchimp(ANA)
+    report = pull()
+    assert report.left == 1
+    assert Subscriber.objects.get(email=ANA).status == SubscriberStatus.UNSUBSCRIBED
+    assert ArchivedContact.holds(ANA)
+
+
+def test_an_edit_never_restores_a_contact_archived_in_mailchimp(
+    mailchimp, changed, deliver
+) -> None:
+    mailchimp.add_member(ANA)
+    mailchimp.archive_in_mailchimp(ANA)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    pull()
+    person.refresh_from_db()
+    person.first_name = "Ana María"  # an editor's change
+    person.save()
+    changed(person)
+    deliver()
+    assert mailchimp.member(ANA)["status"] == "archived"
+    assert PendingChange.objects.get(subscriber=person).state == PendingChange.State.DELIVERED
+
+
+def test_signing_up_again_after_deletion_there_asks_for_double_opt_in(
+    mailchimp, changed, deliver
+) -> None:
+    from newsletter.mailchimp.models import ArchivedContact
+
+    mailchimp.add_member(ANA)
+    mailchimp.archive_in_mailchimp(ANA)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    pull()
+    person.refresh_from_db()
+    person.status = SubscriberStatus.PENDING  # the sign-up form again
+    person.save()
+    changed(person)
+    deliver()
+    assert mailchimp.member(ANA)["status"] == "pending"
+    assert mailchimp.confirmation_emails == [(LIST, ANA)]
+    assert not ArchivedContact.holds(ANA)
