@@ -189,8 +189,13 @@ class ArchivedContact(models.Model):
         )
 
     @classmethod
-    def forget(cls, email: str) -> None:
-        cls.objects.filter(email_hash=email_hash(email)).delete()
+    def forget(cls, email: str, seen_at: datetime | None = None) -> None:
+        """The member is listed again; `seen_at`: only if archived before then (a late
+        event from before the deletion must not undo it)."""
+        rows = cls.objects.filter(email_hash=email_hash(email))
+        if seen_at is not None:
+            rows = rows.filter(archived_at__lt=seen_at)
+        rows.delete()
 
     @classmethod
     def holds(cls, email: str) -> bool:

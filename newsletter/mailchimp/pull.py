@@ -24,7 +24,7 @@ from django.db import transaction
 
 from newsletter.mailchimp.client import MailchimpError
 from newsletter.mailchimp.delivery import backoff_delay
-from newsletter.mailchimp.models import ArchivedContact, SyncState
+from newsletter.mailchimp.models import ArchivedContact, SyncState, email_hash
 from newsletter.mailchimp.remote import (
     ARCHIVED,
     by_email,
@@ -73,8 +73,11 @@ class PullReport:
     mark: str = ""
 
 
-def apply_member(member: dict[str, Any]) -> str:
-    """Bring the local record in line with one member as Mailchimp lists it."""
+def apply_member(member: dict[str, Any], archived: set[str] | None = None) -> str:
+    """Bring the local record in line with one member as Mailchimp lists it.
+
+    `archived`: the hashes known as archived before the pull (None: look them up),
+    so a member listed again is forgotten as archived without a query per member."""
     email = normalise_email(member.get("email_address", ""))
     at = parse_time(member.get("last_changed"))
     if not email or at is None:
@@ -85,7 +88,7 @@ def apply_member(member: dict[str, Any]) -> str:
     with transaction.atomic():
         if remote == ARCHIVED:
             ArchivedContact.record(email, at)  # never written back (see sync.py)
-        else:
+        elif archived is None or email_hash(email) in archived:
             ArchivedContact.forget(email)
         subscriber = by_email(email, Subscriber.objects.select_for_update()).first()
         if subscriber is None:
@@ -129,8 +132,9 @@ def pull(
     api = api or Api()
     report = PullReport(since="" if full else SyncState.get_value(MARK_KEY))
     newest: datetime | None = None
+    archived = set(ArchivedContact.objects.values_list("email_hash", flat=True))
     for status in LISTINGS:
-        newest = _pull_listing(api, report, status, newest, progress, sleep)
+        newest = _pull_listing(api, report, status, newest, archived, progress, sleep)
     report.calls = api.calls
     if newest is not None:
         report.mark = mailchimp_time(newest - timedelta(seconds=1))
@@ -145,6 +149,7 @@ def _pull_listing(
     report: PullReport,
     status: str,
     newest: datetime | None,
+    archived: set[str],
     progress: Callable[[int, int], None] | None,
     sleep: Callable[[float], None],
 ) -> datetime | None:
@@ -166,7 +171,7 @@ def _pull_listing(
         report.pages += 1
         members = page.get("members") or []
         for member in members:
-            outcome = apply_member(member)
+            outcome = apply_member(member, archived)
             report.seen += 1
             if outcome == "created":
                 report.created += 1

@@ -134,21 +134,29 @@ def _fired_at(value: Any, now: datetime) -> datetime:
     return min(at, now)
 
 
+#: Merge fields the handlers read, which must be text. Others may also be groups
+#: (an address merge field arrives as `merges[ADDRESS][addr1]`, ...).
+TEXT_MERGES = ("EMAIL", "FNAME", "LNAME", "MC_LANGUAGE", "INTERESTS")
+
+
 def _merges_ok(merges: Any) -> None:
-    """Merge fields are text; GROUPINGS is a group of groups of text."""
+    """The merge fields read are text; GROUPINGS is a group of groups of text."""
     if merges is None:
         return
     if not isinstance(merges, dict):
         raise Malformed("merges is not a group")
-    for tag, value in merges.items():
-        if tag == "GROUPINGS":
-            if not isinstance(value, dict) or not all(
-                isinstance(g, dict) and all(isinstance(v, str) for v in g.values())
-                for g in value.values()
-            ):
-                raise Malformed("merges[GROUPINGS] is not a list of groups")
-        elif not isinstance(value, str):
-            raise Malformed(f"merges[{tag[:20]}] is not text")
+    for tag in TEXT_MERGES:
+        if tag in merges and not isinstance(merges[tag], str):
+            raise Malformed(f"merges[{tag}] is not text")
+    groupings = merges.get("GROUPINGS")
+    if groupings is not None and (
+        not isinstance(groupings, dict)
+        or not all(
+            isinstance(g, dict) and all(isinstance(v, str) for v in g.values())
+            for g in groupings.values()
+        )
+    ):
+        raise Malformed("merges[GROUPINGS] is not a list of groups")
 
 
 def _address(value: str) -> str | None:
@@ -215,11 +223,11 @@ def on_subscribe(data: Mapping[str, Any], at: datetime) -> str:
         return "ignored: invalid address"
     merges = _merges(data)
     topics = _topics(merges)
+    ArchivedContact.forget(email, seen_at=at)  # a member again there
     subscriber = _locked(email)
     if subscriber is None:
         create_from_remote(email, merges, _language(data, merges), topics, at)
         return "created"
-    ArchivedContact.forget(email)  # a member again there
     if _stale(subscriber, at):
         return "ignored: stale"
     changes = status_update(subscriber, "subscribed", at)
@@ -239,14 +247,14 @@ def _leave(status: str) -> Callable[[Mapping[str, Any], datetime], str]:
         if email is None:
             return "ignored: invalid address"
         deleted = status == "unsubscribed" and data.get("action") == "delete"
+        subscriber = _locked(email)
+        if subscriber is not None and _stale(subscriber, at):
+            return "ignored: stale"
         if deleted:
             # Archived in Mailchimp: the sync must never write the member back.
             ArchivedContact.record(email, at)
-        subscriber = _locked(email)
         if subscriber is None:
             return "ignored: unknown address"
-        if _stale(subscriber, at):
-            return "ignored: stale"
         changes = status_update(subscriber, "archived" if deleted else status, at)
         changes["mailchimp_last_changed"] = at
         save_remote(subscriber, changes)
@@ -260,7 +268,7 @@ def on_profile(data: Mapping[str, Any], at: datetime) -> str:
     email = _address(data["email"])
     if email is None:
         return "ignored: invalid address"
-    ArchivedContact.forget(email)  # a member again there
+    ArchivedContact.forget(email, seen_at=at)  # a member again there
     subscriber = _locked(email)
     if subscriber is None:
         return "ignored: unknown address"

@@ -401,9 +401,7 @@ def test_archived_members_are_listed_only_when_asked_for(
     assert listed["total_items"] == 1
 
     archived = mc.lists.get_list_members_info(LIST, status="archived")
-    assert [(m["email_address"], m["status"]) for m in archived["members"]] == [
-        (ALICE, "archived")
-    ]
+    assert [(m["email_address"], m["status"]) for m in archived["members"]] == [(ALICE, "archived")]
 
 
 def test_webhook_payload_joins_group_names_with_commas(fake: FakeMailchimp) -> None:

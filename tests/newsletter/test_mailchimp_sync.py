@@ -595,3 +595,28 @@ def test_signing_up_again_after_deletion_there_asks_for_double_opt_in(
     assert mailchimp.member(ANA)["status"] == "pending"
     assert mailchimp.confirmation_emails == [(LIST, ANA)]
     assert not ArchivedContact.holds(ANA)
+
+
+def test_a_contact_restored_in_mailchimp_is_no_longer_held_as_archived(mailchimp) -> None:
+    from newsletter.mailchimp.models import ArchivedContact
+
+    mailchimp.freeze_time(timezone.now() - timedelta(hours=2))
+    mailchimp.add_member(ANA)
+    mailchimp.archive_in_mailchimp(ANA)
+    pull()
+    assert ArchivedContact.holds(ANA)
+    mailchimp.advance(3600)
+    mailchimp.set_member_status(ANA, "subscribed")  # restored by an admin there
+    pull()
+    assert not ArchivedContact.holds(ANA)
+
+
+def test_setup_again_learns_an_interest_renamed_in_mailchimp(mailchimp) -> None:
+    """Webhooks name groups, so the stored name must follow a rename done there."""
+    run_setup(webhook=False)
+    topic = Topic.objects.get(slug="second-life")
+    link = TopicInterest.objects.get(topic=topic)
+    mailchimp.lists[LIST].interests[link.interest_id]["name"] = "Second life, reuse"
+    run_setup(webhook=False)
+    link.refresh_from_db()
+    assert link.name == "Second life, reuse"

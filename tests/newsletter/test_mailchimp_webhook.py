@@ -505,3 +505,22 @@ def test_unsubscribe_with_action_delete_records_the_contact_as_archived(mc_clien
     person.refresh_from_db()
     assert person.status == SubscriberStatus.UNSUBSCRIBED
     assert ArchivedContact.holds(ANA)
+
+
+def test_an_address_merge_field_as_a_group_is_accepted(mc_client) -> None:
+    """Mailchimp sends address merge fields as `merges[ADDRESS][addr1]`, ...: well formed."""
+    data = subscribe_body(merges__ADDRESS__addr1="Av. Siempre Viva 1", merges__ADDRESS__city="Lima")
+    assert post(mc_client, data).status_code == 200
+    assert Subscriber.objects.get(email=ANA).status == SubscriberStatus.SUBSCRIBED
+
+
+def test_a_late_subscribe_from_before_a_deletion_leaves_the_contact_deleted(mc_client) -> None:
+    from newsletter.mailchimp.models import ArchivedContact
+
+    person = subscriber()
+    post(mc_client, unsubscribe_body(action="delete"))
+    earlier = body("subscribe", fired_at="2026-03-25 10:00:00", list_id=LIST, email=ANA)
+    assert post(mc_client, earlier).status_code == 200
+    person.refresh_from_db()
+    assert person.status == SubscriberStatus.UNSUBSCRIBED
+    assert ArchivedContact.holds(ANA)
