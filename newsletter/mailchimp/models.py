@@ -9,6 +9,7 @@ afterwards and keeps it (with the error) until Mailchimp has accepted it.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
@@ -67,6 +68,11 @@ class PendingChange(models.Model):
         default=False,
         help_text="The person (re-)asked to join: if they had left Mailchimp, ask it for "
         "double opt-in ('pending') so it sends its confirmation e-mail.",
+    )
+    reconfirm = models.BooleanField(
+        default=False,
+        help_text="Mailchimp said 'subscribed' for someone who had left on the site: ask "
+        "it for double opt-in ('pending') whatever its status, so they confirm first.",
     )
     local_status = models.CharField(
         max_length=12, blank=True, help_text="The subscriber's local status when last queued."
@@ -156,3 +162,41 @@ class TopicInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.interest_id}"
+
+
+class ArchivedContact(models.Model):
+    """A member archived ("deleted") in Mailchimp, by subscriber hash only.
+
+    A PUT (and a PATCH) on an archived member restores it, so the sync writes to
+    these members only for the person's own sign-up or confirmation; anything else
+    (an edit, `newsletter_sync --push --all`) leaves them deleted there. The row
+    goes when the person re-opts in or Mailchimp lists the member again.
+    """
+
+    email_hash = models.CharField(max_length=32, primary_key=True)
+    archived_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "Mailchimp archived contact"
+
+    def __str__(self) -> str:
+        return self.email_hash
+
+    @classmethod
+    def record(cls, email: str, at: datetime | None = None) -> None:
+        cls.objects.update_or_create(
+            email_hash=email_hash(email), defaults={"archived_at": at or timezone.now()}
+        )
+
+    @classmethod
+    def forget(cls, email: str, seen_at: datetime | None = None) -> None:
+        """The member is listed again; `seen_at`: only if archived before then (a late
+        event from before the deletion must not undo it)."""
+        rows = cls.objects.filter(email_hash=email_hash(email))
+        if seen_at is not None:
+            rows = rows.filter(archived_at__lt=seen_at)
+        rows.delete()
+
+    @classmethod
+    def holds(cls, email: str) -> bool:
+        return cls.objects.filter(email_hash=email_hash(email)).exists()

@@ -121,6 +121,18 @@ def queue_upsert(
     return change
 
 
+def queue_reconfirm(subscriber: Subscriber) -> PendingChange | None:
+    """Mailchimp said `subscribed` for someone who had left on the site: the sync asks
+    it for `pending`, so Mailchimp sends its confirmation e-mail and the person is
+    mailed again only once they confirm (Mailchimp's word alone is no opt-in the
+    site can check: an admin there can add anyone)."""
+    change = queue_upsert(subscriber)
+    if change is not None:
+        PendingChange.objects.filter(pk=change.pk).update(reconfirm=True)
+        change.reconfirm = True
+    return change
+
+
 def queue_erase(email: str) -> PendingChange | None:
     """Queue the permanent deletion of `email` (and of any address not yet moved from).
 
@@ -208,6 +220,7 @@ __all__ = [
     "enqueue_delivery",
     "note_remote_status",
     "queue_erase",
+    "queue_reconfirm",
     "queue_upsert",
     "retry_now",
     "scrub_erased",

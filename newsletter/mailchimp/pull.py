@@ -6,6 +6,10 @@ page moves to the front, so a change during the pull can only make us see
 someone twice (harmless: applying is idempotent), never skip someone, which
 ascending order with offsets would do. The new mark is the newest
 `last_changed` seen, minus a second (timestamps have whole seconds).
+
+Archived ("deleted") contacts are absent from that list unless asked for with
+`status=archived`, so each pull reads that listing too: the site records them
+as having left, and the sync never writes them back (models.ArchivedContact).
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from django.db import transaction
 
 from newsletter.mailchimp.client import MailchimpError
 from newsletter.mailchimp.delivery import backoff_delay
-from newsletter.mailchimp.models import SyncState
+from newsletter.mailchimp.models import ArchivedContact, SyncState, email_hash
 from newsletter.mailchimp.remote import (
+    ARCHIVED,
     by_email,
     create_from_remote,
     has_open_changes,
@@ -38,6 +43,9 @@ from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.models.subscribers import normalise_email
 
 PAGE_SIZE = 1000  # Mailchimp's maximum
+#: Mailchimp leaves archived ("deleted") contacts out of the member list unless asked
+#: for by status, so the pull reads them in a second listing: "" = the default list.
+LISTINGS = ("", ARCHIVED)
 PAGE_TRIES = 5
 MARK_KEY = "last-pull"
 #: Field selection must be a list: the SDK joins a string character by character.
@@ -65,8 +73,11 @@ class PullReport:
     mark: str = ""
 
 
-def apply_member(member: dict[str, Any]) -> str:
-    """Bring the local record in line with one member as Mailchimp lists it."""
+def apply_member(member: dict[str, Any], archived: set[str] | None = None) -> str:
+    """Bring the local record in line with one member as Mailchimp lists it.
+
+    `archived`: the hashes known as archived before the pull (None: look them up),
+    so a member listed again is forgotten as archived without a query per member."""
     email = normalise_email(member.get("email_address", ""))
     at = parse_time(member.get("last_changed"))
     if not email or at is None:
@@ -75,6 +86,10 @@ def apply_member(member: dict[str, Any]) -> str:
     merges = member.get("merge_fields") or {}
     topics = topics_from_interests(member.get("interests") or {})
     with transaction.atomic():
+        if remote == ARCHIVED:
+            ArchivedContact.record(email, at)  # never written back (see sync.py)
+        elif archived is None or email_hash(email) in archived:
+            ArchivedContact.forget(email)
         subscriber = by_email(email, Subscriber.objects.select_for_update()).first()
         if subscriber is None:
             if remote != SubscriberStatus.SUBSCRIBED:
@@ -117,6 +132,28 @@ def pull(
     api = api or Api()
     report = PullReport(since="" if full else SyncState.get_value(MARK_KEY))
     newest: datetime | None = None
+    archived = set(ArchivedContact.objects.values_list("email_hash", flat=True))
+    for status in LISTINGS:
+        newest = _pull_listing(api, report, status, newest, archived, progress, sleep)
+    report.calls = api.calls
+    if newest is not None:
+        report.mark = mailchimp_time(newest - timedelta(seconds=1))
+        SyncState.set_value(MARK_KEY, report.mark)
+    else:
+        report.mark = report.since
+    return report
+
+
+def _pull_listing(
+    api: Api,
+    report: PullReport,
+    status: str,
+    newest: datetime | None,
+    archived: set[str],
+    progress: Callable[[int, int], None] | None,
+    sleep: Callable[[float], None],
+) -> datetime | None:
+    """Page through one listing (every member but the archived, or the archived)."""
     offset = 0
     while True:
         params: dict[str, Any] = {
@@ -126,13 +163,15 @@ def pull(
             "sort_field": "last_changed",
             "sort_dir": "DESC",
         }
+        if status:
+            params["status"] = status
         if report.since:
             params["since_last_changed"] = report.since
         page = _page(api, params, sleep)
         report.pages += 1
         members = page.get("members") or []
         for member in members:
-            outcome = apply_member(member)
+            outcome = apply_member(member, archived)
             report.seen += 1
             if outcome == "created":
                 report.created += 1
@@ -150,11 +189,4 @@ def pull(
         if progress:
             progress(min(offset, total), total)
         if not members or offset >= total:
-            break
-    report.calls = api.calls
-    if newest is not None:
-        report.mark = mailchimp_time(newest - timedelta(seconds=1))
-        SyncState.set_value(MARK_KEY, report.mark)
-    else:
-        report.mark = report.since
-    return report
+            return newest

@@ -36,7 +36,7 @@ from django.utils import timezone
 from directory.models import ResearcherPage
 from newsletter.mailchimp.client import MailchimpError, configured_timeout
 from newsletter.mailchimp.delivery import backoff_delay
-from newsletter.mailchimp.models import PendingChange, email_hash
+from newsletter.mailchimp.models import ArchivedContact, PendingChange, email_hash
 from newsletter.mailchimp.pull import pull
 from newsletter.mailchimp.remote import interest_map, save_remote, status_update
 from newsletter.mailchimp.sync import Api, tag_changes, tags_for, upsert_body
@@ -93,6 +93,8 @@ class PushReport:
     errors: int = 0
     #: Members read by the pull that precedes the push.
     pulled: int = 0
+    #: Subscribers not sent because they are archived (deleted) in Mailchimp.
+    archived: int = 0
     #: Local records that took Mailchimp's status (e.g. unsubscribed there).
     took_remote_status: int = 0
     tagged: int = 0
@@ -326,9 +328,14 @@ def push_all(
     mapping = interest_map()
     members_path = f"/lists/{api.list_id}/members"
 
+    # Deleted in Mailchimp: a PUT would restore them, so they are not sent at all.
+    archived = set(ArchivedContact.objects.values_list("email_hash", flat=True))
     by_pk: dict[int, _Row] = {}
     operations: list[dict[str, Any]] = []
     for row in _rows():
+        if email_hash(row.email) in archived:
+            report.archived += 1
+            continue
         by_pk[row.pk] = row
         operations.append(
             {

@@ -8,6 +8,9 @@ Mailchimp must not be queued back to Mailchimp (that would be an echo loop).
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
@@ -17,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from newsletter.mailchimp.models import PendingChange, TopicInterest
-from newsletter.mailchimp.outbox import note_remote_status
+from newsletter.mailchimp.outbox import note_remote_status, queue_reconfirm
 from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.models.subscribers import NewsletterLanguage
 
@@ -71,9 +74,56 @@ def topics_from_interests(interests: Mapping[str, bool]) -> list[int] | None:
     return [by_interest[iid] for iid in known if interests[iid]]
 
 
-def topics_from_names(names: Iterable[str]) -> list[int]:
-    wanted = {n.strip() for n in names if n.strip()}
-    return list(TopicInterest.objects.filter(name__in=wanted).values_list("topic_id", flat=True))
+_ESCAPED_COMMA = re.compile(r"\\+,")
+_SPACES = re.compile(r"\s+")
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def _name_key(name: str) -> str:
+    """How two spellings of one group name are told equal: Unicode NFC, case-folded,
+    runs of spaces collapsed, and no spaces around commas (Mailchimp joins with ", ")."""
+    text = unicodedata.normalize("NFC", html.unescape(name)).casefold()
+    return _COMMA.sub(",", _SPACES.sub(" ", text).strip())
+
+
+def split_group_names(text: str, known: Iterable[str]) -> list[str]:
+    """The names in a webhook's group list, matched against `known` names.
+
+    Mailchimp's webhooks list a member's groups as names joined by ", "
+    (`merges[INTERESTS]`, `merges[GROUPINGS][n][groups]`). A comma inside a name
+    may arrive escaped with backslashes (`Cell design\\, manufacturing`) or not at
+    all, so splitting on commas alone would lose every name holding one. Escaped
+    commas are kept inside their piece; then consecutive pieces are joined back
+    into the longest known name, starting from each piece in turn. Pieces that
+    match no known name (a group the site does not link) are dropped.
+    """
+    by_key: dict[str, str] = {}
+    for name in known:
+        by_key.setdefault(_name_key(name), name)
+    marker = "\x00"
+    pieces = [
+        piece.replace(marker, ",").strip()
+        for piece in _ESCAPED_COMMA.sub(marker, text or "").split(",")
+    ]
+    pieces = [piece for piece in pieces if piece]
+    found: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(len(pieces), i, -1):
+            name = by_key.get(_name_key(",".join(pieces[i:j])))
+            if name is not None:
+                found.append(name)
+                i = j
+                break
+        else:
+            i += 1
+    return found
+
+
+def topics_from_names(text: str) -> list[int]:
+    """Topic ids named in a webhook's group list (see split_group_names)."""
+    linked = dict(TopicInterest.objects.values_list("name", "topic_id"))
+    return [linked[name] for name in dict.fromkeys(split_group_names(text, linked))]
 
 
 def has_open_changes(subscriber: Subscriber) -> bool:
@@ -97,8 +147,9 @@ def status_update(
       pending person only if it happened after their sign-up started (a person
       who signs up again must not be thrown out by their old unsubscribe).
     - subscribed there: the person opted in at Mailchimp; a pending person is
-      confirmed, and one who left locally comes back only if the opt-in is newer
-      than their leaving.
+      confirmed. One who left locally is never re-subscribed by it: if the opt-in
+      is newer than their leaving they become pending and Mailchimp is asked for
+      double opt-in; if older, nothing changes.
     - archived (deleted there) counts as unsubscribed.
     - pending, transactional: nothing.
 
@@ -121,7 +172,10 @@ def status_update(
         if local == SubscriberStatus.PENDING:
             return {"status": remote, "confirmed_at": at}
         if local in LEFT and not after_own_write and at > (subscriber.unsubscribed_at or MIN_TIME):
-            return {"status": remote, "confirmed_at": at, "unsubscribed_at": None}
+            # They left on the site: Mailchimp's word is no opt-in the site can
+            # check (an admin there can add anyone), so they become pending and
+            # save_remote() asks Mailchimp for double opt-in (see queue_reconfirm).
+            return {"status": SubscriberStatus.PENDING}
     return {}
 
 
@@ -136,6 +190,7 @@ def save_remote(subscriber: Subscriber, changes: dict, *, expect_status: str | N
     fields = dict(changes)
     if set(fields) - {"mailchimp_last_changed"}:
         fields["updated_at"] = timezone.now()
+    was = subscriber.status
     rows = Subscriber.objects.filter(pk=subscriber.pk)
     if expect_status is not None:
         rows = rows.filter(status=expect_status)
@@ -145,6 +200,8 @@ def save_remote(subscriber: Subscriber, changes: dict, *, expect_status: str | N
             setattr(subscriber, name, value)
         if "status" in changes:
             note_remote_status(subscriber.pk, changes["status"])
+            if changes["status"] == SubscriberStatus.PENDING and was in LEFT:
+                queue_reconfirm(subscriber)
     return written
 
 

@@ -74,6 +74,9 @@ def _interests(api: Api, category_id: str, report: SetupReport) -> None:
     for topic in Topic.objects.order_by("sort_order", "name"):
         current = linked.get(topic.pk)
         if current is not None and current.interest_id in by_id:
+            name = by_id[current.interest_id]["name"]
+            if current.name != name:  # renamed there: webhooks now carry the new name
+                TopicInterest.objects.filter(pk=current.pk).update(name=name)
             continue
         interest = by_name.get(topic.name)
         if interest is None:

@@ -12,6 +12,10 @@ Rules that keep people's choices (see docs/mailchimp.md):
   still has as unsubscribed, cleaned or archived is asked for `pending`, so
   Mailchimp sends its confirmation e-mail; nothing else sends `pending` to an
   existing member.
+- Mailchimp saying `subscribed` for someone who left on the site (`reconfirm`)
+  is answered with `pending` too: double opt-in before they are mailed again.
+- A member archived (deleted) in Mailchimp is written to only for the person's
+  own sign-up or confirmation (see ArchivedContact).
 - A local unsubscribe is sent as PATCH `status: unsubscribed` (nothing is created
   for someone Mailchimp does not know).
 - Whatever status Mailchimp answers with is taken by the rules in remote.py, so a
@@ -30,7 +34,7 @@ from django.conf import settings
 from django_countries import countries
 
 from newsletter.mailchimp.client import MailchimpError, call, get_client
-from newsletter.mailchimp.models import PendingChange, email_hash
+from newsletter.mailchimp.models import ArchivedContact, PendingChange, email_hash
 from newsletter.mailchimp.remote import (
     MIN_TIME,
     interest_map,
@@ -266,6 +270,11 @@ def deliver_upsert(api: Api, change: PendingChange, subscriber: Subscriber) -> O
     """Send the subscriber's current data; raise MailchimpError if Mailchimp refuses."""
     outcome = Outcome()
     notes: list[str] = []
+    asked = change.confirm or change.reopt_in or change.reconfirm
+    if not asked and ArchivedContact.holds(subscriber.email):
+        # Deleted in Mailchimp: a PUT or PATCH would restore the member. Only the
+        # person's own sign-up or confirmation brings them back there.
+        return Outcome(note="archived in Mailchimp: left deleted there")
     if change.previous_email and email_hash(change.previous_email) != email_hash(subscriber.email):
         notes.append(_move(api, change.previous_email, subscriber.email))
     mapping = interest_map()
@@ -307,14 +316,25 @@ def deliver_upsert(api: Api, change: PendingChange, subscriber: Subscriber) -> O
             body["status"] = "pending"
             member = api.set_member(h, body)
             notes.append("had left Mailchimp: asked it for double opt-in")
-        if change.confirm or change.reopt_in:
+        elif (
+            change.reconfirm
+            and subscriber.status == SubscriberStatus.PENDING
+            and member.get("status") in (*REOPT_FROM, "subscribed")
+        ):
+            # Mailchimp had them subscribed although they left here: double opt-in.
+            body["status"] = "pending"
+            member = api.set_member(h, body)
+            notes.append("had left the site: asked Mailchimp for double opt-in")
+        if change.confirm or change.reopt_in or change.reconfirm:
             # The status part is done: if a later call (tags) fails, the retry must not
             # ask again, or Mailchimp would send its opt-in e-mail twice.
             PendingChange.objects.filter(pk=change.pk, revision=change.revision).update(
-                confirm=False, reopt_in=False
+                confirm=False, reopt_in=False, reconfirm=False
             )
     if member is not None:
         outcome.remote_status = member.get("status")
+        if member.get("status") != "archived":
+            ArchivedContact.forget(subscriber.email)
         tags = tag_changes(wanted_tags(subscriber), member)
         if tags:
             api.update_tags(h, tags)
@@ -333,6 +353,7 @@ def deliver_erase(api: Api, change: PendingChange) -> Outcome:
             if err.status != 404:
                 raise
             notes.append("not in Mailchimp")
+        ArchivedContact.forget(address)
     return Outcome(note="; ".join(notes))
 
 

@@ -2,7 +2,9 @@
 
 Mailchimp's audience webhooks are unsigned; its advice is a secret in the URL,
 so the secret is compared in constant time and a wrong or missing one gets the
-same 404 as any unknown URL, before anything else is looked at.
+same 404 as any unknown URL, before anything else is looked at. Even with the
+right secret, only a form body Mailchimp could have sent is taken (400 otherwise,
+see webhooks.py): a JSON body, another content type, or over MAX_BODY.
 """
 
 from __future__ import annotations
@@ -10,11 +12,22 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
 from django.views.decorators.csrf import csrf_exempt
 
 from newsletter.mailchimp.client import is_configured
 from newsletter.mailchimp.webhooks import handle
+
+FORM = "application/x-www-form-urlencoded"
+#: Mailchimp's events are a few hundred bytes; a member with many groups, a few KiB.
+MAX_BODY = 64 * 1024
 
 
 def _secret_ok(secret: str) -> bool:
@@ -31,5 +44,17 @@ def webhook(request: HttpRequest, secret: str) -> HttpResponse:
         return HttpResponse("ok", content_type="text/plain")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    status, text = handle(request.POST)
+    if request.content_type != FORM:
+        return HttpResponseBadRequest("malformed: not a form", content_type="text/plain")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = MAX_BODY + 1
+    if length > MAX_BODY:
+        return HttpResponseBadRequest("malformed: too large", content_type="text/plain")
+    try:
+        form = request.POST
+    except (RequestDataTooBig, TooManyFieldsSent, UnicodeDecodeError):
+        return HttpResponseBadRequest("malformed", content_type="text/plain")
+    status, text = handle(form)
     return HttpResponse(text, status=status, content_type="text/plain")

@@ -43,7 +43,7 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 ERROR_TYPE = "https://mailchimp.com/developer/marketing/docs/errors/"
 PROBLEM_JSON = "application/problem+json; charset=utf-8"
@@ -797,6 +797,77 @@ class FakeMailchimp:
             lst.members.pop(h, None)
             lst.forgotten.add(h)
 
+    def archive_in_mailchimp(self, email: str, list_id: str | None = None) -> dict[str, Any]:
+        """Simulate "Archive contact" in the UI (the API's DELETE, without its checks)."""
+        return self.set_member_status(email, "archived", list_id=list_id)
+
+    def webhook_fields(
+        self,
+        kind: str,
+        email: str,
+        fired_at: datetime | None = None,
+        list_id: str | None = None,
+        **data: str,
+    ) -> list[tuple[str, str]]:
+        """The form fields Mailchimp posts for event ``kind`` about ``email`` (ref §4).
+
+        Built from the stored member: ``data[merges][...]`` holds its merge fields,
+        and its groups are *names* joined by ", " in ``merges[INTERESTS]`` and in
+        ``merges[GROUPINGS][n][groups]`` (one grouping per interest category), with
+        no escaping of commas inside names, as Mailchimp sends them. ``data`` adds or
+        overrides ``data[...]`` fields (e.g. ``action="delete"``, ``reason="hard"``).
+        """
+        lst = self.lists[list_id or self.DEFAULT_LIST_ID]
+        with self._lock:
+            m = _clone(lst.members.get(subscriber_hash(email)) or self._new_member(lst, email))
+        at = (fired_at or self.now()).astimezone(UTC).replace(tzinfo=None)
+        fields: dict[str, str] = {"list_id": lst.id, "email": m["email_address"]}
+        if kind != "cleaned":
+            fields.update(
+                id=m["unique_email_id"],
+                email_type=m["email_type"],
+                ip_opt=m["ip_opt"] or "198.51.100.7",
+                web_id=str(m["web_id"]),
+            )
+        if kind == "subscribe":
+            fields["ip_signup"] = m["ip_signup"] or "198.51.100.7"
+        if kind == "unsubscribe":
+            fields.update(action="unsub", reason="manual", campaign_id="")
+        if kind == "cleaned":
+            fields.update(campaign_id="", reason="hard")
+        fields.update(data)
+        pairs = [("type", kind), ("fired_at", at.strftime("%Y-%m-%d %H:%M:%S"))]
+        pairs += [(f"data[{key}]", str(value)) for key, value in fields.items()]
+        if kind == "cleaned":
+            return pairs
+        merges = {"EMAIL": m["email_address"], **self._render_member(lst, m)["merge_fields"]}
+        pairs += [(f"data[merges][{tag}]", str(value)) for tag, value in merges.items()]
+        chosen = {iid for iid, on in m["interests"].items() if on}
+        everything: list[str] = []
+        groupings: list[tuple[str, str, str]] = []
+        for cid, category in lst.interest_categories.items():
+            interests = sorted(
+                (i for i in lst.interests.values() if i["category_id"] == cid),
+                key=lambda i: i["display_order"],
+            )
+            names = [i["name"] for i in interests if i["id"] in chosen]
+            everything += names
+            groupings.append((cid, category["title"], ", ".join(names)))
+        pairs.append(("data[merges][INTERESTS]", ", ".join(everything)))
+        for n, (cid, title, groups) in enumerate(groupings):
+            prefix = f"data[merges][GROUPINGS][{n}]"
+            pairs += [
+                (f"{prefix}[id]", str(n + 1)),
+                (f"{prefix}[unique_id]", cid),
+                (f"{prefix}[name]", title),
+                (f"{prefix}[groups]", groups),
+            ]
+        return pairs
+
+    def webhook_body(self, kind: str, email: str, **kwargs: Any) -> str:
+        """:meth:`webhook_fields` form-encoded, as Mailchimp's POST body."""
+        return urlencode(self.webhook_fields(kind, email, **kwargs))
+
     def process_batches(self) -> None:
         """Finish every pending batch (needed only with ``hold_batches = True``)."""
         with self._lock:
@@ -1123,6 +1194,9 @@ class FakeMailchimp:
         if status:
             _check_enum(status, READ_STATUSES, "status")
             members = [m for m in members if m["status"] == status]
+        else:
+            # Archived ("deleted") contacts are listed only when asked for by status.
+            members = [m for m in members if m["status"] != "archived"]
         if query.get("email_type"):
             members = [m for m in members if m["email_type"] == query["email_type"]]
         if _truthy(query.get("vip_only", "false")):

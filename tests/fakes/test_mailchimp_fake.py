@@ -385,3 +385,45 @@ def test_webhook_duplicate_url_is_refused(mc: mailchimp_marketing.Client) -> Non
         mc.lists.create_list_webhook(LIST, {**hook, "url": hook["url"].replace("1", "2")})
     assert exc.value.status_code == 400
     assert mc.lists.get_list_webhooks(LIST)["total_items"] == 1
+
+
+def test_archived_members_are_listed_only_when_asked_for(
+    fake: FakeMailchimp, mc: mailchimp_marketing.Client
+) -> None:
+    """Like Mailchimp, the member list leaves archived contacts out unless
+    `status=archived` asks for them (a sync that never asks never learns of them)."""
+    fake.add_member(ALICE)
+    fake.add_member("bob@batteries.ac.uk")
+    mc.lists.delete_list_member(LIST, subscriber_hash(ALICE))
+
+    listed = mc.lists.get_list_members_info(LIST)
+    assert [m["email_address"] for m in listed["members"]] == ["bob@batteries.ac.uk"]
+    assert listed["total_items"] == 1
+
+    archived = mc.lists.get_list_members_info(LIST, status="archived")
+    assert [(m["email_address"], m["status"]) for m in archived["members"]] == [(ALICE, "archived")]
+
+
+def test_webhook_payload_joins_group_names_with_commas(fake: FakeMailchimp) -> None:
+    """Mailchimp's webhooks name a member's groups, joined by ", ", commas in names
+    left as they are: the payload the site must be able to read."""
+    from urllib.parse import parse_qs
+
+    cid = fake.create_interest_category("Topics")
+    cell = fake.create_interest(cid, "Cell design, manufacturing and scale-up")
+    fake.create_interest(cid, "Recycling")
+    solid = fake.create_interest(cid, "Baterías de estado sólido")
+    fake.add_member(ALICE, merge_fields={"FNAME": "Alice"}, interests={cell: True, solid: True})
+
+    form = parse_qs(fake.webhook_body("profile", ALICE), keep_blank_values=True)
+    assert form["type"] == ["profile"]
+    assert form["data[email]"] == [ALICE]
+    assert form["data[merges][FNAME]"] == ["Alice"]
+    both = "Cell design, manufacturing and scale-up, Baterías de estado sólido"
+    assert form["data[merges][INTERESTS]"] == [both]
+    assert form["data[merges][GROUPINGS][0][groups]"] == [both]
+    assert form["data[merges][GROUPINGS][0][unique_id]"] == [cid]
+    assert len(form["fired_at"][0]) == len("2026-03-26 21:35:57")
+
+    deleted = parse_qs(fake.webhook_body("unsubscribe", ALICE, action="delete"))
+    assert deleted["data[action]"] == ["delete"]

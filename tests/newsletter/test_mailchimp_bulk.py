@@ -130,7 +130,11 @@ def test_push_polls_until_batches_finish(mailchimp) -> None:
     report = push_all(chunk_size=10, sleep=sleep)
     assert waits == [1, 2, 4]  # growing poll intervals
     assert report.batches == 3
-    polled = [r.path.rsplit("/", 1)[1] for r in mailchimp.requests if r.method == "GET"][1:]
+    polled = [
+        r.path.rsplit("/", 1)[1]
+        for r in mailchimp.requests
+        if r.method == "GET" and r.path.startswith("/batches/")
+    ]
     first, second, third = mailchimp.batches  # in submission order
     # Only the oldest unfinished batch is asked about: 3 waits, then one call each.
     assert polled == [first, first, first, first, second, third]
@@ -176,3 +180,26 @@ def test_push_needs_all(mailchimp) -> None:
 
     with pytest.raises(CommandError):
         call_command("newsletter_sync", "--push")
+
+
+def test_push_all_never_brings_back_a_contact_archived_in_mailchimp(mailchimp) -> None:
+    """Issue 7.2: the webhook was missed; the pull that starts the push must learn of
+    the deletion (archived contacts are listed only when asked for), the site must
+    record them as having left, and the push must not PUT them (a PUT restores)."""
+    Subscriber.objects.create(email="gone@baterias.ac.uk", status=SubscriberStatus.SUBSCRIBED)
+    Subscriber.objects.create(email="left@baterias.ac.uk", status=SubscriberStatus.UNSUBSCRIBED)
+    Subscriber.objects.create(email="stays@baterias.ac.uk", status=SubscriberStatus.SUBSCRIBED)
+    for email in ("gone@baterias.ac.uk", "left@baterias.ac.uk", "stays@baterias.ac.uk"):
+        mailchimp.add_member(email)
+    mailchimp.archive_in_mailchimp("gone@baterias.ac.uk")
+    mailchimp.archive_in_mailchimp("left@baterias.ac.uk")
+
+    report = push_all(sleep=no_sleep)
+    assert report.archived == 2 and report.subscribers == 1
+    assert mailchimp.member("gone@baterias.ac.uk")["status"] == "archived"
+    assert mailchimp.member("left@baterias.ac.uk")["status"] == "archived"
+    assert Subscriber.objects.get(email="gone@baterias.ac.uk").status == "unsubscribed"
+
+    again = push_all(sleep=no_sleep, pull_first=False)  # the site remembers
+    assert again.archived == 2
+    assert mailchimp.member("gone@baterias.ac.uk")["status"] == "archived"

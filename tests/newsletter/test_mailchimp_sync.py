@@ -395,12 +395,15 @@ def test_pull_pages_a_thousand_at_a_time_and_takes_remote_state(mailchimp) -> No
     )
 
     report = pull()
-    lists = [r for r in mailchimp.requests if r.method == "GET"]
+    gets = [r for r in mailchimp.requests if r.method == "GET"]
+    lists = [r for r in gets if "status" not in r.query]
     assert [r.query["offset"] for r in lists] == ["0", "1000", "2000"]
+    # Archived contacts are listed only when asked for: one more page (none here).
+    assert [r.query.get("status") for r in gets[3:]] == ["archived"]
     assert {r.query["count"] for r in lists} == {"1000"}
     assert lists[0].query["fields"].startswith("members.email_address,members.status")
     assert "since_last_changed" not in lists[0].query
-    assert report.seen == 2102 and report.pages == 3
+    assert report.seen == 2102 and report.pages == 4
 
     local.refresh_from_db()
     assert local.status == SubscriberStatus.UNSUBSCRIBED
@@ -540,3 +543,80 @@ def test_pull_command_reports(mailchimp) -> None:
     out = StringIO()
     call_command("newsletter_sync", "--pull", stdout=out)
     assert "1 created" in out.getvalue()
+
+
+# ---------------------------------------------------------------- contacts archived there
+
+
+def test_incremental_pull_learns_of_a_contact_archived_since_the_mark(mailchimp) -> None:
+    from newsletter.mailchimp.models import ArchivedContact
+
+    mailchimp.freeze_time(timezone.now() - timedelta(hours=2))
+    mailchimp.add_member(ANA)
+    pull()
+    mailchimp.advance(3600)
+    mailchimp.archive_in_mailchimp(ANA)
+    report = pull()
+    assert report.left == 1
+    assert Subscriber.objects.get(email=ANA).status == SubscriberStatus.UNSUBSCRIBED
+    assert ArchivedContact.holds(ANA)
+
+
+def test_an_edit_never_restores_a_contact_archived_in_mailchimp(
+    mailchimp, changed, deliver
+) -> None:
+    mailchimp.add_member(ANA)
+    mailchimp.archive_in_mailchimp(ANA)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    pull()
+    person.refresh_from_db()
+    person.first_name = "Ana María"  # an editor's change
+    person.save()
+    changed(person)
+    deliver()
+    assert mailchimp.member(ANA)["status"] == "archived"
+    assert PendingChange.objects.get(subscriber=person).state == PendingChange.State.DELIVERED
+
+
+def test_signing_up_again_after_deletion_there_asks_for_double_opt_in(
+    mailchimp, changed, deliver
+) -> None:
+    from newsletter.mailchimp.models import ArchivedContact
+
+    mailchimp.add_member(ANA)
+    mailchimp.archive_in_mailchimp(ANA)
+    person = subscriber(status=SubscriberStatus.SUBSCRIBED)
+    pull()
+    person.refresh_from_db()
+    person.status = SubscriberStatus.PENDING  # the sign-up form again
+    person.save()
+    changed(person)
+    deliver()
+    assert mailchimp.member(ANA)["status"] == "pending"
+    assert mailchimp.confirmation_emails == [(LIST, ANA)]
+    assert not ArchivedContact.holds(ANA)
+
+
+def test_a_contact_restored_in_mailchimp_is_no_longer_held_as_archived(mailchimp) -> None:
+    from newsletter.mailchimp.models import ArchivedContact
+
+    mailchimp.freeze_time(timezone.now() - timedelta(hours=2))
+    mailchimp.add_member(ANA)
+    mailchimp.archive_in_mailchimp(ANA)
+    pull()
+    assert ArchivedContact.holds(ANA)
+    mailchimp.advance(3600)
+    mailchimp.set_member_status(ANA, "subscribed")  # restored by an admin there
+    pull()
+    assert not ArchivedContact.holds(ANA)
+
+
+def test_setup_again_learns_an_interest_renamed_in_mailchimp(mailchimp) -> None:
+    """Webhooks name groups, so the stored name must follow a rename done there."""
+    run_setup(webhook=False)
+    topic = Topic.objects.get(slug="second-life")
+    link = TopicInterest.objects.get(topic=topic)
+    mailchimp.lists[LIST].interests[link.interest_id]["name"] = "Second life, reuse"
+    run_setup(webhook=False)
+    link.refresh_from_db()
+    assert link.name == "Second life, reuse"

@@ -83,7 +83,8 @@ class Command(BaseCommand):
             f"Pushed {report.subscribers} subscribers as {report.operations} operations in "
             f"{report.batches} batches: {report.calls} API calls, {report.seconds:.1f}s. "
             f"{report.errors} errors, {report.tagged} tag updates, "
-            f"{report.took_remote_status} took Mailchimp's status."
+            f"{report.took_remote_status} took Mailchimp's status, "
+            f"{report.archived} left out as deleted in Mailchimp."
         )
         for sample in report.error_samples:
             self.stderr.write(f"  {sample}")
