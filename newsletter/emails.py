@@ -5,7 +5,8 @@ alternative, and
 
 * a footer with a signed link to the preferences page (change interests or
   language, unsubscribe), added to both bodies;
-* `List-Unsubscribe: <https://…/newsletter/unsubscribe/<token>/>, <mailto:…>` and
+* `List-Unsubscribe: <https://…/newsletter/unsubscribe/<token>/>` (plus `<mailto:…>`
+  when NEWSLETTER_UNSUBSCRIBE_MAILTO is set) and
   `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 2369 and RFC 8058), so
   mail clients offer one-click unsubscribe. (Providers honour RFC 8058 only when
   the DKIM signature covers both headers: a deployment matter.)
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import re
-from email.utils import parseaddr
 from typing import Any
 from urllib.parse import quote
 
@@ -31,7 +31,12 @@ from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 
 from newsletter.models import Subscriber, SubscriberStatus
-from newsletter.tokens import CONFIRMATION_MAX_AGE, make_confirmation_token, make_manage_token
+from newsletter.tokens import (
+    CONFIRMATION_MAX_AGE,
+    make_address_change_token,
+    make_confirmation_token,
+    make_manage_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +71,18 @@ def unsubscribe_url(subscriber: Subscriber, token: str | None = None) -> str:
     return absolute_url(reverse("newsletter:unsubscribe", args=[token]))
 
 
-def unsubscribe_mailto(subscriber: Subscriber, token: str | None = None) -> str:
-    """RFC 2369 asks for a mailto fallback; the token in the subject identifies the member.
+def unsubscribe_mailto(subscriber: Subscriber, token: str | None = None) -> str | None:
+    """RFC 2369's mailto fallback, only when NEWSLETTER_UNSUBSCRIBE_MAILTO names a mailbox.
 
-    NEWSLETTER_UNSUBSCRIBE_MAILTO names the mailbox (default: the From address);
-    someone, or something, must act on what arrives there.
+    Offering an address nobody reads would promise an unsubscribe that never
+    happens, so without the setting there is no mailto at all (the https link and
+    RFC 8058's one-click POST are enough). The token in the subject identifies
+    the member to whoever acts on that mailbox.
     """
+    address = getattr(settings, "NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+    if not address:
+        return None
     token = token or make_manage_token(subscriber)
-    address = getattr(settings, "NEWSLETTER_UNSUBSCRIBE_MAILTO", "") or parseaddr(from_email())[1]
     return f"mailto:{address}?subject={quote(f'unsubscribe {token}')}"
 
 
@@ -82,12 +91,11 @@ def from_email() -> str:
 
 
 def list_headers(subscriber: Subscriber, token: str | None = None) -> dict[str, str]:
-    """`List-Unsubscribe` (https first, then mailto) and RFC 8058's `List-Unsubscribe-Post`."""
+    """`List-Unsubscribe` (https; mailto if configured) and `List-Unsubscribe-Post` (RFC 8058)."""
     token = token or make_manage_token(subscriber)
-    https = unsubscribe_url(subscriber, token)
-    mailto = unsubscribe_mailto(subscriber, token)
+    links = [unsubscribe_url(subscriber, token), unsubscribe_mailto(subscriber, token)]
     return {
-        "List-Unsubscribe": f"<{https}>, <{mailto}>",
+        "List-Unsubscribe": ", ".join(f"<{link}>" for link in links if link),
         "List-Unsubscribe-Post": ONE_CLICK_HEADER_VALUE,
     }
 
@@ -198,12 +206,18 @@ def render_email(name: str, context: dict[str, Any], language: str) -> tuple[str
 
 
 def send_confirmation_email(subscriber: Subscriber, *, consent_text: str) -> int:
-    """The double opt-in message: a signed link that expires (see newsletter.tokens)."""
+    """The double opt-in message: a signed link that expires (see newsletter.tokens).
+
+    It goes to an address anyone may have typed, so it carries nothing a visitor
+    typed (no name, no greeting): the form cannot be used to put a stranger's
+    words in a mail sent from the site.
+    """
     context = {
-        "subscriber": subscriber,
+        "email": subscriber.email,
         "confirmation_url": confirmation_url(subscriber),
         "valid_days": CONFIRMATION_MAX_AGE.days,
         "consent_text": consent_text,
+        "language": subscriber.language,
         "site_name": SITE_NAME,
     }
     text, html = render_email("confirmation", context, subscriber.language)
@@ -235,3 +249,36 @@ def send_already_subscribed_email(subscriber: Subscriber) -> int:
         html,
         transactional=True,
     )
+
+
+def address_change_url(subscriber: Subscriber) -> str:
+    token = make_address_change_token(subscriber)
+    return absolute_url(reverse("newsletter:confirm_address", args=[token]))
+
+
+def send_address_change_email(subscriber: Subscriber) -> int:
+    """Ask the owner of `pending_email` (entered by an administrator) to confirm it.
+
+    Not a list e-mail: until its owner confirms, the new address is not the
+    subscriber's, so the message has no preferences or unsubscribe links (they
+    would show the current address and subscription to whoever owns the new
+    one) and names neither the person nor their current address.
+    """
+    if not subscriber.pending_email:
+        return 0
+    context = {
+        "email": subscriber.pending_email,
+        "confirmation_url": address_change_url(subscriber),
+        "valid_days": CONFIRMATION_MAX_AGE.days,
+        "language": subscriber.language,
+        "site_name": SITE_NAME,
+    }
+    text, html = render_email("address_change", context, subscriber.language)
+    message = EmailMultiAlternatives(
+        subject="Please confirm your address for the UK–LatAm Battery Network newsletter",
+        body=text,
+        from_email=from_email(),
+        to=[subscriber.pending_email],
+    )
+    message.attach_alternative(html, "text/html")
+    return message.send()

@@ -9,6 +9,11 @@ Signals are sent inside the transaction that makes the change (a queue the sync
 writes commits or rolls back with it); e-mail is sent after it, so a rollback
 never leaves a confirmation link pointing at nothing.
 
+Nothing here that sends e-mail or calls Mailchimp runs in a web request: the
+sign-up view hands the whole sign-up to `newsletter.tasks.process_signup`, and
+the admin's changes enqueue their e-mail (`newsletter.tasks`), so no response
+waits on, or is timed by, a mail server or Mailchimp.
+
 Who sends the confirmation e-mail: without Mailchimp settings the site runs its
 own list and sends it through Django's e-mail framework. With Mailchimp, the sync
 puts the member in Mailchimp as `pending` and Mailchimp sends its own opt-in
@@ -36,7 +41,12 @@ from newsletter.models import (
     subscriber_changed,
     subscriber_erased,
 )
-from newsletter.tokens import address_digest, read_confirmation_token
+from newsletter.tokens import (
+    StaleToken,
+    address_digest,
+    read_address_change_token,
+    read_confirmation_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +267,10 @@ class ConfirmResult:
 def confirmation_consent_text(subscriber: Subscriber) -> str:
     latest = subscriber.consents.filter(kind__in=[ConsentKind.SIGNUP, ConsentKind.ADMIN]).first()
     quoted = f" The e-mail repeated what they had agreed to: “{latest.text}”" if latest else ""
-    return f"Confirmed by opening the confirmation link e-mailed to {subscriber.email}.{quoted}"
+    return (
+        "Confirmed by pressing the button on the page the confirmation link e-mailed to "
+        f"{subscriber.email} opens.{quoted}"
+    )
 
 
 def confirm(token: str, *, ip: str | None = None, source_url: str = "") -> ConfirmResult:
@@ -386,13 +399,26 @@ def admin_created(subscriber: Subscriber, *, added_by: str) -> None:
             f"Added by an administrator ({added_by}); the person is asked to confirm by e-mail.",
         )
         notify_changed(subscriber)
-    send_confirmation(subscriber)
+    _enqueue("send_confirmation", subscriber.pk)
 
 
 def admin_changed(
-    subscriber: Subscriber, *, previous_email: str, previous_status: str, changed_by: str
+    subscriber: Subscriber,
+    *,
+    previous_email: str,
+    previous_status: str,
+    changed_by: str,
+    new_email: str | None = None,
 ) -> None:
-    """An editor saved the edit form (already saved); keep the side effects in step."""
+    """An editor saved the edit form (already saved); keep the side effects in step.
+
+    The form's address is not saved as the address: only its owner can put it on
+    the list. A different `new_email` becomes `pending_email`, its owner is asked
+    to confirm it (see `confirm_address_change`), and until then nothing is sent
+    to it and the Mailchimp sync never hears of it.
+    """
+    new_email = normalise_email(new_email or "")
+    asks_change = bool(new_email) and new_email not in (subscriber.email, subscriber.pending_email)
     with transaction.atomic():
         if (
             subscriber.status == SubscriberStatus.UNSUBSCRIBED
@@ -404,6 +430,70 @@ def admin_changed(
                 ConsentKind.WITHDRAWAL,
                 f"Unsubscribed by an administrator ({changed_by}).",
             )
+        if asks_change:
+            subscriber.pending_email = new_email
+            _record_consent(
+                subscriber,
+                ConsentKind.ADMIN,
+                f"An administrator ({changed_by}) entered {new_email} as the new address; "
+                "it replaces the current one only once its owner confirms it by e-mail.",
+            )
         link_researcher(subscriber)
         subscriber.save()
         notify_changed(subscriber, previous_email=previous_email)
+    if asks_change:
+        _enqueue("send_address_change", subscriber.pk)
+
+
+class AddressChangeOutcome(enum.Enum):
+    CONFIRMED = "confirmed"
+    TAKEN = "taken"  # another subscriber has the address now: nothing changes
+
+
+def confirm_address_change(
+    token: str, *, ip: str | None = None, source_url: str = ""
+) -> tuple[AddressChangeOutcome, Subscriber]:
+    """The owner of an address an editor entered confirms it; only now does it replace
+    the old one, reach Mailchimp (as a move of the member) and receive list e-mail.
+
+    The status is left as it was. A pending subscriber's earlier confirmation
+    link named the old address, so a new one is sent to the new address.
+    Raises newsletter.tokens.TokenError for a bad, expired or superseded link.
+    """
+    subscriber = read_address_change_token(token)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        new_email = subscriber.pending_email
+        if not new_email:  # confirmed twice at once: the other request won
+            raise StaleToken
+        if Subscriber.objects.for_email(new_email).exclude(pk=subscriber.pk).exists():
+            subscriber.pending_email = ""
+            subscriber.save()
+            return AddressChangeOutcome.TAKEN, subscriber
+        previous_email = subscriber.email
+        subscriber.email = new_email
+        subscriber.pending_email = ""
+        link_researcher(subscriber)
+        subscriber.save()
+        _record_consent(
+            subscriber,
+            ConsentKind.CONFIRMATION,
+            f"The new address {new_email} (replacing {previous_email}) was confirmed by "
+            "pressing the button on the page the link e-mailed to it opens.",
+            ip,
+            source_url,
+        )
+        notify_changed(subscriber, previous_email=previous_email)
+    if subscriber.status == SubscriberStatus.PENDING:
+        _enqueue("send_confirmation", subscriber.pk)
+    return AddressChangeOutcome.CONFIRMED, subscriber
+
+
+def _enqueue(task_name: str, *args) -> None:
+    """Hand e-mail to the task queue; a queue fault is logged, never shown to anyone."""
+    from newsletter import tasks
+
+    try:
+        getattr(tasks, task_name).enqueue(*args)
+    except Exception:
+        logger.exception("Could not enqueue newsletter task %s", task_name)

@@ -31,6 +31,7 @@ from newsletter.models import Subscriber, normalise_email
 CONFIRMATION_MAX_AGE = timedelta(days=7)
 CONFIRM_SALT = "newsletter.tokens.confirm"
 MANAGE_SALT = "newsletter.tokens.manage"
+ADDRESS_CHANGE_SALT = "newsletter.tokens.address-change"
 _ADDRESS_SALT = "newsletter.tokens.address"
 
 
@@ -63,7 +64,9 @@ def _make(subscriber: Subscriber, salt: str) -> str:
     return signing.dumps([subscriber.pk, address_digest(subscriber.email)], salt=salt)
 
 
-def _read(token: str, salt: str, max_age: timedelta | float | None) -> Subscriber:
+def _read(
+    token: str, salt: str, max_age: timedelta | float | None, *, address: str = "email"
+) -> Subscriber:
     try:
         payload = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as exc:
@@ -74,9 +77,8 @@ def _read(token: str, salt: str, max_age: timedelta | float | None) -> Subscribe
         raise BadToken
     pk, digest = payload
     subscriber = Subscriber.objects.filter(pk=pk).first() if isinstance(pk, int) else None
-    if subscriber is None or not constant_time_compare(
-        str(digest), address_digest(subscriber.email)
-    ):
+    bound_to = getattr(subscriber, address, "") if subscriber is not None else ""
+    if not bound_to or not constant_time_compare(str(digest), address_digest(bound_to)):
         raise StaleToken
     return subscriber
 
@@ -88,6 +90,21 @@ def make_confirmation_token(subscriber: Subscriber) -> str:
 def read_confirmation_token(token: str) -> Subscriber:
     """The subscriber a confirmation link names; raises a TokenError subclass."""
     return _read(token, CONFIRM_SALT, CONFIRMATION_MAX_AGE)
+
+
+def make_address_change_token(subscriber: Subscriber) -> str:
+    """For the link sent to an address an administrator entered (`pending_email`).
+
+    Bound to that new address, so a link to a since-replaced request is stale.
+    """
+    return signing.dumps(
+        [subscriber.pk, address_digest(subscriber.pending_email)], salt=ADDRESS_CHANGE_SALT
+    )
+
+
+def read_address_change_token(token: str) -> Subscriber:
+    """The subscriber whose address change a link confirms; raises a TokenError subclass."""
+    return _read(token, ADDRESS_CHANGE_SALT, CONFIRMATION_MAX_AGE, address="pending_email")
 
 
 def manage_token_max_age() -> float | None:

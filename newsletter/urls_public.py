@@ -11,6 +11,7 @@ urlpatterns = [
     path("subscribe/", views.subscribe, name="subscribe"),
     path("thanks/", views.thanks, name="thanks"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("confirm-address/<str:token>/", views.confirm_address, name="confirm_address"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -20,11 +20,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from newsletter import ratelimit, services
+from newsletter import ratelimit, services, tasks
 from newsletter.emails import ONE_CLICK_HEADER_VALUE, absolute_url
 from newsletter.forms import CONSENT_TEXT, PreferencesForm, SubscribeForm, safe_source_path
 from newsletter.models import NewsletterLanguage, Subscriber, SubscriberStatus
-from newsletter.tokens import ExpiredToken, StaleToken, TokenError, read_manage_token
+from newsletter.tokens import (
+    ExpiredToken,
+    StaleToken,
+    TokenError,
+    read_address_change_token,
+    read_confirmation_token,
+    read_manage_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -101,17 +108,23 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     full = form.data.get("kind") != "footer"
     source = safe_source_path(data["source"], request.get_host())
-    services.subscribe(
-        data["email"],
-        first_name=data["first_name"] if full else None,
-        last_name=data["last_name"] if full else None,
-        language=(data["language"] or None) if full else None,
-        topics=data["topics"] if full else None,
-        consent_text=CONSENT_TEXT,
-        ip=ip,
-        source_url=request.build_absolute_uri(source),
-        language_hint=_language_hint(request),
-    )
+    # Everything that depends on the address (the lookup, the e-mail, the sync)
+    # happens in the task, after this response: the view does the same work for
+    # every address, so its timing cannot tell whether one is on the list.
+    try:
+        tasks.process_signup.enqueue(
+            data["email"],
+            first_name=data["first_name"] if full else None,
+            last_name=data["last_name"] if full else None,
+            language=(data["language"] or None) if full else None,
+            topic_ids=[topic.pk for topic in data["topics"]] if full else None,
+            consent_text=CONSENT_TEXT,
+            ip=ip,
+            source_url=request.build_absolute_uri(source),
+            language_hint=_language_hint(request),
+        )
+    except Exception:
+        logger.exception("Could not enqueue a newsletter sign-up")
     return redirect("newsletter:thanks")
 
 
@@ -131,39 +144,98 @@ def _invalid_link(request: HttpRequest, message: str, *, offer_signup: bool = Fa
     )
 
 
-@never_cache
-@require_GET
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Double opt-in, step two: the link from the confirmation e-mail."""
-    try:
-        result = services.confirm(
-            token,
-            ip=ratelimit.client_ip(request),
-            source_url=absolute_url(reverse("newsletter:index") + "confirm/"),
-        )
-    except ExpiredToken as exc:
-        return _invalid_link(
-            request,
-            f"{exc.message} Confirmation links work for 7 days; sign up again for a new one.",
-            offer_signup=True,
-        )
-    except TokenError as exc:
-        return _invalid_link(request, exc.message, offer_signup=isinstance(exc, StaleToken))
-    if result.outcome is services.ConfirmOutcome.NOT_PENDING:
-        return _invalid_link(
-            request,
-            "This confirmation link is no longer valid because the subscription was ended "
-            "after it was sent. To receive the newsletter again, please sign up again.",
-            offer_signup=True,
-        )
+def _expired_confirmation(request: HttpRequest, exc: TokenError) -> HttpResponse:
+    return _invalid_link(
+        request,
+        f"{exc.message} Confirmation links work for 7 days; sign up again for a new one.",
+        offer_signup=True,
+    )
+
+
+def _not_pending(request: HttpRequest) -> HttpResponse:
+    return _invalid_link(
+        request,
+        "This confirmation link is no longer valid because the subscription was ended "
+        "after it was sent. To receive the newsletter again, please sign up again.",
+        offer_signup=True,
+    )
+
+
+def _confirmed(request: HttpRequest, subscriber: Subscriber, *, already: bool) -> HttpResponse:
     return _private(
         render(
             request,
             "newsletter/confirmed.html",
+            {"subscriber": subscriber, "already": already, **_manage_urls(subscriber)},
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Double opt-in, step two: the link from the confirmation e-mail.
+
+    Opening the link (GET) only shows a "Confirm my subscription" button; the
+    POST from it (with CSRF) confirms. Mail scanners that open every link in a
+    message therefore confirm nobody.
+    """
+    try:
+        if request.method == "POST":
+            result = services.confirm(
+                token,
+                ip=ratelimit.client_ip(request),
+                source_url=absolute_url(reverse("newsletter:index") + "confirm/"),
+            )
+            outcome, subscriber = result.outcome, result.subscriber
+        else:
+            subscriber = read_confirmation_token(token)
+            outcome = None
+    except ExpiredToken as exc:
+        return _expired_confirmation(request, exc)
+    except TokenError as exc:
+        return _invalid_link(request, exc.message, offer_signup=isinstance(exc, StaleToken))
+
+    status = subscriber.status
+    if outcome is services.ConfirmOutcome.NOT_PENDING or (
+        outcome is None and status not in (SubscriberStatus.PENDING, SubscriberStatus.SUBSCRIBED)
+    ):
+        return _not_pending(request)
+    if outcome is None and status == SubscriberStatus.PENDING:
+        return _private(render(request, "newsletter/confirm.html", {"token": token}))
+    return _confirmed(
+        request,
+        subscriber,
+        already=outcome is services.ConfirmOutcome.ALREADY_SUBSCRIBED or outcome is None,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
+    """An address an editor entered, confirmed by its owner: GET shows a button, POST confirms."""
+    try:
+        if request.method == "POST":
+            outcome, _subscriber = services.confirm_address_change(
+                token,
+                ip=ratelimit.client_ip(request),
+                source_url=absolute_url(reverse("newsletter:index") + "confirm-address/"),
+            )
+        else:
+            read_address_change_token(token)
+            outcome = None
+    except ExpiredToken as exc:
+        return _invalid_link(request, f"{exc.message} Address confirmation links work for 7 days.")
+    except TokenError as exc:
+        return _invalid_link(request, exc.message)
+    return _private(
+        render(
+            request,
+            "newsletter/confirm_address.html",
             {
-                "subscriber": result.subscriber,
-                "already": result.outcome is services.ConfirmOutcome.ALREADY_SUBSCRIBED,
-                **_manage_urls(result.subscriber),
+                "token": token,
+                "confirmed": outcome is services.AddressChangeOutcome.CONFIRMED,
+                "taken": outcome is services.AddressChangeOutcome.TAKEN,
             },
         )
     )

@@ -65,15 +65,28 @@ class SubscriberEditView(generic.EditView):
     delete_item_label = "Erase"
 
     def save_instance(self):
+        """Save everything but the address: a new address waits for its owner's confirmation."""
         previous = Subscriber.objects.values("email", "status").get(pk=self.object.pk)
+        new_email = self.form.instance.email
+        self.form.instance.email = previous["email"]
         instance = super().save_instance()
         services.admin_changed(
             instance,
             previous_email=previous["email"],
             previous_status=previous["status"],
             changed_by=self.request.user.get_username(),
+            new_email=new_email,
         )
         return instance
+
+    def get_success_message(self):
+        if self.object.pending_email:
+            return (
+                f"Subscriber '{self.object}' updated. The new address "
+                f"{self.object.pending_email} replaces it once its owner confirms it from the "
+                "e-mail sent to it."
+            )
+        return super().get_success_message()
 
 
 class SubscriberEraseView(generic.DeleteView):
@@ -116,7 +129,14 @@ class SubscriberViewSet(ModelViewSet):
     def edit_handler(self):
         return ObjectList(
             [
-                FieldPanel("email"),
+                FieldPanel(
+                    "email",
+                    help_text=(
+                        "A new address is used only after its owner confirms it: they are "
+                        "e-mailed a link, and until then the current address stays."
+                    ),
+                ),
+                FieldPanel("pending_email", read_only=True),
                 FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
                 FieldPanel("language"),
                 FieldPanel("status"),

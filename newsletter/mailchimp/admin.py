@@ -3,6 +3,10 @@
 Read-only on purpose (a change is the record of what the site owes Mailchimp,
 not something to edit); the one action is "Retry now". Registered in the admin
 menu by `newsletter/wagtail_hooks.py` through `PendingChangeViewSet`.
+
+Every change names a subscriber's address, so the screens are for people who may
+see the subscribers: `PendingChangePermissionPolicy` asks for a permission on
+`PendingChange` *and* one that shows the Subscribers list.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from newsletter.mailchimp.models import PendingChange
 from newsletter.mailchimp.outbox import retry_now
+from newsletter.models import Subscriber
 
 ATTENTION = "attention"
 NEEDS_ATTENTION = (
@@ -30,6 +37,44 @@ NEEDS_ATTENTION = (
     PendingChange.State.RETRYING,
     PendingChange.State.FAILED,
 )
+
+
+class PendingChangePermissionPolicy(ModelPermissionPolicy):
+    """A permission on the queue counts only for users who may also list subscribers.
+
+    Wagtail's default Editors and Moderators hold "view" and "change" on
+    `PendingChange` (mailchimp migration 0002) but nothing on `Subscriber`; the
+    queue lists and searches addresses, so without this they would see through it
+    what the Subscribers screen refuses them.
+    """
+
+    #: What opens the Subscribers list (Wagtail's generic IndexView).
+    SUBSCRIBER_LISTING = generic.IndexView.any_permission_required
+
+    def _subscriber_policy(self) -> Any:
+        return policy_registry.get_by_type(Subscriber)
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return super().user_has_permission(user, action) and (
+            self._subscriber_policy().user_has_any_permission(user, self.SUBSCRIBER_LISTING)
+        )
+
+    def users_with_any_permission(self, actions: Any) -> Any:
+        return (
+            super()
+            .users_with_any_permission(actions)
+            .filter(
+                pk__in=self._subscriber_policy()
+                .users_with_any_permission(self.SUBSCRIBER_LISTING)
+                .values("pk")
+            )
+        )
+
+
+if policy_registry.get_by_type(PendingChange, fallback=False) is None:
+    register_permission_policy(
+        PendingChange, PendingChangePermissionPolicy(PendingChange), exact_class=True
+    )
 
 
 class PendingChangeFilterSet(WagtailFilterSet):

@@ -91,6 +91,15 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    pending_email = models.EmailField(
+        "new address awaiting confirmation",
+        max_length=254,
+        blank=True,
+        help_text=(
+            "An address an administrator entered for this person. It replaces the current "
+            "address only when its owner confirms it from the e-mail sent to it."
+        ),
+    )
     mailchimp_last_changed = models.DateTimeField(
         null=True, blank=True, help_text="Mailchimp's last_changed for this member, if known."
     )

@@ -68,8 +68,12 @@ def test_sign_up_confirm_change_preferences_and_unsubscribe_without_javascript(
         assert subscriber.status == SubscriberStatus.PENDING
         assert subscriber.consents.get().source_url == live_server.url + "/"
 
-        # 2. The link in the confirmation e-mail confirms.
+        # 2. The link in the confirmation e-mail opens a page whose button confirms.
         page.goto(link_in_last_email("confirm"))
+        expect(page.get_by_role("heading", name="Confirm your subscription")).to_be_visible()
+        subscriber.refresh_from_db()
+        assert subscriber.status == SubscriberStatus.PENDING  # opening the link is not enough
+        page.get_by_role("button", name="Confirm my subscription").click()
         expect(page.get_by_role("heading", name="Subscription confirmed")).to_be_visible()
         subscriber.refresh_from_db()
         assert subscriber.status == SubscriberStatus.SUBSCRIBED

@@ -221,21 +221,42 @@ def test_get_on_subscribe_goes_to_the_form(client):
 # --- confirmation ----------------------------------------------------------------
 
 
-def test_confirmation_link_confirms(client, changes):
+def test_confirmation_link_shows_a_button_and_the_post_confirms(changes):
+    """Opening the link (a person, or a mail scanner) changes nothing; the button does."""
     pending = subscriber(status=SubscriberStatus.PENDING)
-    response = client.get(f"/newsletter/confirm/{tokens.make_confirmation_token(pending)}/")
+    csrf_client = Client(enforce_csrf_checks=True)
+    url = f"/newsletter/confirm/{tokens.make_confirmation_token(pending)}/"
+    response = csrf_client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Referrer-Policy"] == "same-origin"
+    assert f'<form method="post" action="{url}">' in html
+    assert '<button type="submit">Confirm my subscription</button>' in html
+    assert "ana@example.org" not in html
     pending.refresh_from_db()
+    assert pending.status == SubscriberStatus.PENDING
+    assert changes == []
+
+    assert csrf_client.post(url, {}).status_code == 403  # no CSRF token: refused
+    pending.refresh_from_db()
+    assert pending.status == SubscriberStatus.PENDING
+
+    token = csrf_client.cookies["csrftoken"].value
+    response = csrf_client.post(url, {"csrfmiddlewaretoken": token})
     assert response.status_code == 200
     assert "Subscription confirmed" in response.content.decode()
     assert response["Referrer-Policy"] == "same-origin"
+    pending.refresh_from_db()
     assert pending.status == SubscriberStatus.SUBSCRIBED
     assert pending.consents.filter(kind=ConsentKind.CONFIRMATION).exists()
     assert changes[-1]["subscriber"].pk == pending.pk
+    assert "already confirmed" in csrf_client.get(url).content.decode()
 
 
 def test_tampered_confirmation_link_changes_nothing(client):
     pending = subscriber(status=SubscriberStatus.PENDING)
     token = tokens.make_confirmation_token(pending)
+    assert client.post(f"/newsletter/confirm/{token[:-3]}abc/").status_code == 400
     response = client.get(f"/newsletter/confirm/{token[:-3]}abc/")
     assert response.status_code == 400
     assert "This link is not valid" in response.content.decode()
@@ -249,6 +270,7 @@ def test_expired_confirmation_link_says_so_and_changes_nothing(client, monkeypat
     token = tokens.make_confirmation_token(pending)
     real = time.time
     monkeypatch.setattr(signing.time, "time", lambda: real() + 8 * 86400)
+    assert client.post(f"/newsletter/confirm/{token}/").status_code == 400
     response = client.get(f"/newsletter/confirm/{token}/")
     assert response.status_code == 400
     assert "expired" in response.content.decode()
@@ -261,9 +283,12 @@ def test_confirmation_after_unsubscribing_does_not_resubscribe(client):
     pending = subscriber(status=SubscriberStatus.PENDING)
     token = tokens.make_confirmation_token(pending)
     Subscriber.objects.filter(pk=pending.pk).update(status=SubscriberStatus.UNSUBSCRIBED)
-    response = client.get(f"/newsletter/confirm/{token}/")
-    assert response.status_code == 400
-    assert "no longer valid" in response.content.decode()
+    for response in (
+        client.get(f"/newsletter/confirm/{token}/"),
+        client.post(f"/newsletter/confirm/{token}/"),
+    ):
+        assert response.status_code == 400
+        assert "no longer valid" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == SubscriberStatus.UNSUBSCRIBED
 
@@ -427,8 +452,10 @@ def test_admin_edit_shows_consents_read_only_and_signals(admin_client, changes):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     member.refresh_from_db()
-    assert member.email == "ana.new@example.org"
-    assert changes[-1]["previous_email"] == "ana@example.org"
+    # A new address waits for its owner (tests/newsletter/test_address_change.py).
+    assert (member.email, member.pending_email) == ("ana@example.org", "ana.new@example.org")
+    assert (member.first_name, member.language) == ("Ana", "es")
+    assert changes[-1]["previous_email"] is None
 
 
 def test_admin_cannot_put_someone_back_on_the_list(admin_client):
