@@ -40,4 +40,4 @@ bench: install
 	$(PY) bench/search.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media static
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static

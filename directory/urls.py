@@ -1,11 +1,12 @@
 from django.urls import path
 
 from directory import contact, views
+from website import converters  # noqa: F401 (registers <id:...>)
 
 app_name = "directory"
 
 urlpatterns = [
     path("directory/topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("directory/institutions/<slug:slug>/", views.institution_detail, name="institution"),
-    path("directory/contact/<int:pk>/", contact.contact_researcher, name="contact"),
+    path("directory/contact/<id:pk>/", contact.contact_researcher, name="contact"),
 ]

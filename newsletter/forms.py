@@ -8,6 +8,7 @@ fields without extra work; the templates use the standard field rendering.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from directory.models import Topic
@@ -30,6 +31,17 @@ HONEYPOT_FIELD = "website"
 class TopicChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Topic) -> str:
         return obj.name
+
+    def _check_values(self, value):
+        # Django catches ValueError but not the OverflowError of an id beyond 64 bits.
+        for pk in value:
+            if str(pk).strip().lstrip("+-").isdigit() and abs(int(pk)) > 2**63 - 1:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 def topic_queryset():

@@ -22,6 +22,7 @@ from directory.models import ResearcherPage
 from search.engines import get_engine
 from search.query import SearchParamError, clean_text, parse_search_query
 from search.types import Hit, SearchResults, Suggestion
+from website.converters import MAX_ID
 
 AUTOCOMPLETE_MAX_LENGTH = 100
 AUTOCOMPLETE_LIMIT = 8
@@ -88,7 +89,11 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def similar(request: HttpRequest, researcher_id: int) -> JsonResponse:
-    if not ResearcherPage.objects.live().filter(pk=researcher_id).exists():
+    # An id beyond 64 bits would overflow the database driver; no row has one.
+    if (
+        researcher_id > MAX_ID
+        or not ResearcherPage.objects.live().filter(pk=researcher_id).exists()
+    ):
         return JsonResponse(
             {"error": f"No published researcher has the id {researcher_id}."}, status=404
         )

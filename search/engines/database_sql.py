@@ -328,13 +328,16 @@ def similar_statement(
         other_params = [region]
     else:
         other, other_params = "0", []
+    # A bare `0` in ORDER BY is a column position (an error on both databases), so a
+    # researcher without a region does not sort by it.
+    by_region = f"{other} DESC, " if region else ""
 
     candidates = Sql()
     if bits:
         candidates.add(
             f"SELECT researcher_id FROM (SELECT f.researcher_id FROM {FACETS} f "
             "WHERE f.researcher_id <> %s AND (f.topic_bits & %s) <> 0 "
-            f"ORDER BY {other} DESC, {topic_score} DESC, f.sort_name, f.researcher_id "
+            f"ORDER BY {by_region}{topic_score} DESC, f.sort_name, f.researcher_id "
             "LIMIT %s) t",
             [researcher_id, topic_bits, *other_params, limit],
         )

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from search.engines.database import DatabaseEngine
 from search.types import FACETS
+from tests.factories import InstitutionFactory
 from tests.search.conftest import make_researcher
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +207,21 @@ def test_similar_of_nobody_is_404(client, indexed):
     response = client.get("/api/directory/researchers/999999/similar")
     assert response.status_code == 404
     assert "999999" in response.json()["error"]
+
+
+@pytest.mark.parametrize("country", [None, "DE"], ids=["no-institution", "outside-both-regions"])
+def test_similar_of_a_researcher_outside_both_regions(client, world, country):
+    """Issue 13.2: no region used to put a bare `ORDER BY 0` in the statement (a 500)."""
+    institution = InstitutionFactory(country=country) if country else None
+    loner = make_researcher(
+        given_name="Lena", family_name="Vogel", institution=institution, topics=["cam"]
+    )
+    DatabaseEngine().rebuild()
+    response = client.get(f"/api/directory/researchers/{loner.pk}/similar")
+    assert response.status_code == 200, response.content
+    names = [hit["name"] for hit in response.json()["results"]]
+    assert "José Pérez" in names  # shares the cathode topic
+    page = client.get(loner.url)
+    assert page.status_code == 200
+    assert b"similar-researchers" in page.content
+    assert "José Pérez" in page.content.decode()

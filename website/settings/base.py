@@ -128,6 +128,19 @@ DATABASES = {
     )
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait their turn instead of failing with "database is locked":
+    # every transaction takes the write lock when it begins (IMMEDIATE, so none has to
+    # upgrade a read lock mid-way, which SQLite refuses at once), waits up to `timeout`
+    # seconds for it, and WAL lets readers go on while one writes. Each connection
+    # sets the pragmas, so a fresh database file gets them too.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
