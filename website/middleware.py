@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 from django.conf import settings
@@ -20,15 +21,22 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     The public pages can do without inline code, but Wagtail's editor cannot (inline
     styles, `blob:` previews, framed previews). A prefix check keeps the strict policy
     everywhere else instead of loosening it for the whole site, and a view's own
-    `@csp_update`/`@csp_replace` still applies on top.
+    `@csp_update`/`@csp_replace` still applies on top. Previews keep the public policy,
+    so an editor sees what visitors will see.
     """
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and parts.config is None and is_admin_path(request.path_info):
+        if report_only:
+            return parts
+        if parts.config is None and is_admin_path(request.path_info):
             parts.config = default_config(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
+        elif getattr(request, "is_preview", False):
+            # Wagtail renders a preview through the middleware with the page's own path,
+            # for the editor's preview panel: the public policy, framed by the admin.
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
         return parts
 
 

@@ -255,7 +255,8 @@ CONTENT_SECURITY_POLICY_ADMIN = {
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", "blob:", *filter(None, [_MEDIA_ORIGIN])],
         "font-src": [SELF, "data:"],
-        "connect-src": [SELF],
+        # Wagtail's dashboard asks whether a newer (security) release is out.
+        "connect-src": [SELF, "https://releases.wagtail.org"],
         "frame-src": [SELF],
         "worker-src": [SELF, "blob:"],
         "object-src": [NONE],
