@@ -79,6 +79,21 @@ def test_five_failures_lock_the_account_with_a_polite_page(editor, clock, caplog
     )
 
 
+def test_failures_are_recorded_without_the_password_and_expire(editor, clock):
+    fail(2)
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.ip_address, attempt.failures_since_start) == (
+        "editor",
+        "203.0.113.7",
+        2,
+    )
+    assert "wrong" not in attempt.post_data
+    # After the cool-off the record goes at the next sign-in attempt of anyone.
+    clock.shift(dt.timedelta(minutes=16))
+    sign_in("someone", "else", address="192.0.2.1")
+    assert not AccessAttempt.objects.filter(username="editor").exists()
+
+
 def test_the_account_lock_holds_from_any_address(editor, clock):
     for n in range(5):
         fail(1, address=f"198.51.100.{n}")
