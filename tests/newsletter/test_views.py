@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail, signing
 from django.core.cache import cache
 from django.test import Client
@@ -66,12 +67,15 @@ def test_footer_form_is_on_every_page_and_accessible(client):
     assert 'id="footer-newsletter-email" name="email" required' in html
     assert CONSENT_TEXT in html
     honeypot = re.search(
-        r'<div aria-hidden="true" style="([^"]+)">\s*<label[^>]*>[^<]*</label>\s*'
+        r'<div class="([^"]+)" aria-hidden="true">\s*<label[^>]*>[^<]*</label>\s*'
         r"<input ([^>]+)>",
         html,
     )
     assert honeypot, "honeypot hidden from assistive technology"
-    assert "left:-10000px" in honeypot.group(1)
+    # Off-screen through the site stylesheet (no inline style under the CSP).
+    css = (django_settings.PROJECT_DIR / "static/website/css/site.css").read_text()
+    rule = re.search(re.escape("." + honeypot.group(1)) + r"\b[^{]*\{([^}]*)\}", css)
+    assert rule and "left: -10000px" in rule.group(1)
     assert 'name="website"' in honeypot.group(2) and 'tabindex="-1"' in honeypot.group(2)
     assert 'autocomplete="off"' in honeypot.group(2)
 

@@ -5,9 +5,12 @@ in one place; README.md lists every variable with its default.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -76,6 +79,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "website.middleware.ContentSecurityPolicyMiddleware",
+    "website.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +104,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it turns a lock-out anywhere below into the polite page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -237,6 +252,94 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = env("NEWSLETTER_UNSUBSCRIBE_MAILTO")
 # per-IP sign-up limit reads the client address that many hops from the right.
 NEWSLETTER_TRUSTED_PROXY_COUNT = int(env("NEWSLETTER_TRUSTED_PROXY_COUNT", "0"))
 NEWSLETTER_ISSUES_BATCH_SIZE = int(env("NEWSLETTER_ISSUES_BATCH_SIZE", "100"))
+
+# Security headers (docs/security.md). Public pages run no inline script or style:
+# everything comes from our static files; the one inline data block (a profile's
+# JSON-LD) carries the per-request nonce. MEDIA_URL on another origin (a CDN) is
+# allowed for images.
+_MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, *filter(None, [_MEDIA_ORIGIN])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Wagtail's and Django's admins use inline styles and scripts, blob: and data: images
+# (upload previews, icons) and frame their own previews, so paths below these
+# prefixes get this looser policy instead (website.middleware).
+CONTENT_SECURITY_POLICY_ADMIN_PATHS = ("/admin/", "/django-admin/")
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *filter(None, [_MEDIA_ORIGIN])],
+        "font-src": [SELF, "data:"],
+        # Wagtail's dashboard asks whether a newer (security) release is out.
+        "connect-src": [SELF, "https://releases.wagtail.org"],
+        "frame-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Browser features the site never uses are switched off for every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
+# Editors' avatars would otherwise come from Gravatar, telling it (and the CSP
+# would have to allow) a hash of every editor's e-mail address.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Admin sign-in throttle (django-axes). Attempts are kept in the database, so the
+# lock holds across every web process with or without Redis. An account is locked
+# after AXES_FAILURE_LIMIT failures from anywhere, and an address after as many
+# failures on any accounts; both lift AXES_COOLOFF_TIME after the last failure.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "website.signin.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Attempts refused during a lock do not extend it, so the page's "try again in N
+# minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address as the newsletter's sign-up limit reads it: the trusted proxy
+# count decides, never a client's own X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "newsletter.ratelimit.client_ip"
+# Successful sign-ins are not recorded (less personal data to keep); failures are,
+# until they expire.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Uploaded images: Pillow decodes the whole bitmap to make a rendition, so a tiny
+# file of enormous dimensions (a "decompression bomb") costs seconds and hundreds of
+# megabytes. 40 megapixels is more than any photo a profile or a news item needs.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 
 LOGGING = {
     "version": 1,

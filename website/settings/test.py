@@ -10,3 +10,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Django's test client signs in without a request, which django-axes refuses; the
+# throttle's own tests (tests/website/test_security.py) switch it back on.
+AXES_ENABLED = False
