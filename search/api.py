@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from directory.models import ResearcherPage
+from search.documents import listed_researchers
 from search.engines import get_engine
 from search.query import SearchParamError, clean_text, parse_search_query
 from search.types import Hit, SearchResults, Suggestion
@@ -88,7 +88,8 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def similar(request: HttpRequest, researcher_id: int) -> JsonResponse:
-    if not ResearcherPage.objects.live().filter(pk=researcher_id).exists():
+    # A profile behind a view restriction is answered like one that does not exist.
+    if not listed_researchers().filter(pk=researcher_id).exists():
         return JsonResponse(
             {"error": f"No published researcher has the id {researcher_id}."}, status=404
         )
