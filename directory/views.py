@@ -10,7 +10,11 @@ PAGE_SIZE = 24
 
 
 def _researcher_page(request: HttpRequest, researchers):
-    researchers = researchers.live().with_card_relations().order_by("family_name", "given_name")
+    # `public()`: a profile in a private section (a Wagtail view restriction on it or
+    # an ancestor) is listed nowhere, as in search; see docs/search.md.
+    researchers = (
+        researchers.live().public().with_card_relations().order_by("family_name", "given_name")
+    )
     return Paginator(researchers, PAGE_SIZE).get_page(request.GET.get("page"))
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from directory.models import ResearcherPage
+from search.documents import listed_researchers
 from search.engines import get_engine
 from search.query import SearchParamError, clean_text, parse_search_query
 from search.types import Hit, SearchResults, Suggestion
@@ -89,11 +89,9 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def similar(request: HttpRequest, researcher_id: int) -> JsonResponse:
-    # An id beyond 64 bits would overflow the database driver; no row has one.
-    if (
-        researcher_id > MAX_ID
-        or not ResearcherPage.objects.live().filter(pk=researcher_id).exists()
-    ):
+    # An id beyond 64 bits would overflow the database driver; no row has one. A
+    # profile behind a view restriction is answered like one that does not exist.
+    if researcher_id > MAX_ID or not listed_researchers().filter(pk=researcher_id).exists():
         return JsonResponse(
             {"error": f"No published researcher has the id {researcher_id}."}, status=404
         )

@@ -1,9 +1,16 @@
 """What a researcher profile contributes to search, built once for every engine.
 
-`load_researchers(pks)` fetches profiles with everything search needs in a fixed
-number of queries; `ResearcherData.from_page` turns one into plain data. The
-database engine stores it in its two tables; the Elasticsearch engine may index the
-same fields, so both engines search the same text.
+`load_listed_researchers(pks)` fetches the listed profiles among `pks` with
+everything search needs in a fixed number of queries; `ResearcherData.from_page`
+turns one into plain data. The database engine stores it in its two tables; the
+Elasticsearch engine indexes the same fields, so both engines search the same text.
+
+Only *listed* profiles reach an index (`listed_researchers`): published, and behind
+no Wagtail view restriction (password, login or groups) on the page or on any
+ancestor. Whatever reads an index (the directory, its API, autocomplete, similar
+researchers, the researchers of site search) therefore never sees a restricted
+profile; `search.signals` re-indexes a subtree when a restriction is added or
+removed.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from functools import cache
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django_countries import countries
+from wagtail.query import PageQuerySet
 
 from directory.choices import LATIN_AMERICA, UK_COUNTRIES, OpenTo
 from directory.models import ResearcherPage
@@ -151,11 +159,30 @@ class ResearcherData:
         )
 
 
+def listed_researchers() -> PageQuerySet:
+    """Profiles anyone may be shown: published and not in a private section.
+
+    Wagtail's `public()` excludes every page at or below a `PageViewRestriction`,
+    whatever its kind, as its sitemap and page API do. A listing cannot know who
+    will read it (a password is checked per session, groups per user), so a
+    restricted profile is left out for everyone, including those who could open it.
+    """
+    return ResearcherPage.objects.live().public()
+
+
 def load_researchers(pks: Sequence[int]) -> list[ResearcherPage]:
     """The profiles among `pks`, with their relations, in seven queries."""
+    return _with_relations(ResearcherPage.objects.filter(pk__in=list(pks)))
+
+
+def load_listed_researchers(pks: Sequence[int]) -> list[ResearcherPage]:
+    """The listed profiles among `pks` (see `listed_researchers`), in eight queries."""
+    return _with_relations(listed_researchers().filter(pk__in=list(pks)))
+
+
+def _with_relations(queryset) -> list[ResearcherPage]:
     return list(
-        ResearcherPage.objects.filter(pk__in=list(pks))
-        .select_related("institution")
+        queryset.select_related("institution")
         .prefetch_related("topics__parent", "languages", "affiliations", "keywords", "publications")
         .order_by("pk")
     )

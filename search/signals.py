@@ -8,7 +8,10 @@ the researcher ids it affects, and indexed by `search.tasks`:
 * page saved, published or unpublished, and changes to its relations: index;
 * page deleted: remove;
 * `directory.bulk.researchers_bulk_saved` (imports, demo data): index those ids;
-* an institution or topic renamed: index the researchers that show it.
+* an institution or topic renamed: index the researchers that show it;
+* a view restriction added, changed or removed, or a page moved: index every
+  profile at or below that page, since only profiles outside private sections
+  are indexed (`search.documents.listed_researchers`).
 
 Timing: Wagtail saves a page's many-to-many fields and child rows *after*
 `post_save`, so an index built at `post_save` would miss them. With a queuing task
@@ -29,7 +32,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django_tasks import task_backends
 from django_tasks.backends.immediate import ImmediateBackend
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from directory.bulk import researchers_bulk_saved
 from directory.models import (
@@ -212,3 +216,27 @@ def taxonomy_deleted(sender, instance, **kwargs) -> None:
 @receiver(researchers_bulk_saved)
 def researchers_bulk_saved_handler(sender, pks, **kwargs) -> None:
     schedule_index(pks)
+
+
+def researchers_at_or_below(page_id: int | None) -> list[int]:
+    """Profiles in the subtree of a page (the page included), by its tree path."""
+    path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
+    if path is None:  # the page is being deleted with its restriction
+        return []
+    return list(ResearcherPage.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def view_restriction_changed(sender, instance: PageViewRestriction, raw: bool = False, **kwargs):
+    """A restriction hides (or, removed, shows again) the whole subtree below it."""
+    if not raw:
+        schedule_index(researchers_at_or_below(instance.page_id))
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs) -> None:
+    """A subtree moved elsewhere may enter or leave a private section (and its URLs
+    change). Reordering among siblings (same parent) changes neither."""
+    if parent_page_before.pk != parent_page_after.pk:
+        schedule_index(researchers_at_or_below(instance.pk))

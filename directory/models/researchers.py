@@ -418,4 +418,5 @@ class DirectoryIndexPage(Page):
 
     @cached_property
     def researcher_count(self) -> int:
-        return ResearcherPage.objects.child_of(self).live().count()
+        """Listed profiles only: none behind a view restriction (see docs/search.md)."""
+        return ResearcherPage.objects.child_of(self).live().public().count()

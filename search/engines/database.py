@@ -19,8 +19,14 @@ from dataclasses import replace
 from django.db import IntegrityError, connection, transaction
 
 from directory.choices import CareerStage, OpenTo
-from directory.models import Institution, ResearcherPage, Topic
-from search.documents import OPEN_TO_BITS, ResearcherData, country_label, load_researchers
+from directory.models import Institution, Topic
+from search.documents import (
+    OPEN_TO_BITS,
+    ResearcherData,
+    country_label,
+    listed_researchers,
+    load_listed_researchers,
+)
 from search.engines.database_sql import (
     DOC,
     Dialect,
@@ -269,12 +275,13 @@ class DatabaseEngine:
     # ----------------------------------------------------------------------------------
 
     def index_researchers(self, pks: Iterable[int]) -> None:
-        """Index the live profiles among `pks`; remove the others (unpublished, gone)."""
+        """Index the listed profiles among `pks`; remove the others (unpublished,
+        restricted, gone)."""
         pks = sorted({int(pk) for pk in pks})
         for start in range(0, len(pks), INDEX_BATCH_SIZE):
             chunk = pks[start : start + INDEX_BATCH_SIZE]
-            pages = load_researchers(chunk)
-            self._write(chunk, [ResearcherData.from_page(p) for p in pages if p.live])
+            pages = load_listed_researchers(chunk)
+            self._write(chunk, [ResearcherData.from_page(p) for p in pages])
 
     def remove_researchers(self, pks: Iterable[int]) -> None:
         pks = sorted({int(pk) for pk in pks})
@@ -283,12 +290,12 @@ class DatabaseEngine:
             ResearcherFacets.objects.filter(researcher_id__in=pks).delete()
 
     def rebuild(self, progress: ProgressCallback | None = None) -> int:
-        """Index every live profile from scratch, in one transaction.
+        """Index every listed profile from scratch, in one transaction.
 
         Readers keep seeing the old index until the new one is committed. Facet
         bits are allocated afresh, so values no longer in use free theirs.
         """
-        pks = list(ResearcherPage.objects.live().order_by("pk").values_list("pk", flat=True))
+        pks = list(listed_researchers().order_by("pk").values_list("pk", flat=True))
         total = len(pks)
         dialect = get_dialect()
         with transaction.atomic():
@@ -299,8 +306,8 @@ class DatabaseEngine:
                 progress(0, total)
             for start in range(0, total, INDEX_BATCH_SIZE):
                 chunk = pks[start : start + INDEX_BATCH_SIZE]
-                pages = load_researchers(chunk)
-                self._write([], [ResearcherData.from_page(p) for p in pages if p.live])
+                pages = load_listed_researchers(chunk)
+                self._write([], [ResearcherData.from_page(p) for p in pages])
                 if progress:
                     progress(min(start + INDEX_BATCH_SIZE, total), total)
             with connection.cursor() as cursor:

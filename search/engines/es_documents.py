@@ -55,7 +55,12 @@ from elasticsearch.dsl import (
 )
 
 from directory.models import ResearcherPage
-from search.documents import ResearcherData, load_researchers, region_of
+from search.documents import (
+    ResearcherData,
+    listed_researchers,
+    load_listed_researchers,
+    region_of,
+)
 
 # Highlight markers. Elasticsearch wraps matched terms in these instead of HTML
 # tags, so the engine can escape the whole fragment itself and only then turn the
@@ -210,8 +215,9 @@ def _lines(text: str) -> list[str]:
 
 
 def indexable_researchers() -> QuerySet[ResearcherPage]:
-    """Profiles that belong in the index: the published ones, as for the database engine."""
-    return ResearcherPage.objects.live()
+    """Profiles that belong in the index: the listed ones (published, no view
+    restriction), as for the database engine."""
+    return listed_researchers()
 
 
 def document_for(page: ResearcherPage) -> dict[str, Any]:
@@ -262,8 +268,9 @@ def document_for(page: ResearcherPage) -> dict[str, Any]:
 
 
 def documents_for(pks: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Documents of the published profiles among `pks`; the others leave the index."""
-    return {page.pk: document_for(page) for page in load_researchers(list(pks)) if page.live}
+    """Documents of the listed profiles among `pks`; the others (unpublished,
+    restricted, deleted) leave the index."""
+    return {page.pk: document_for(page) for page in load_listed_researchers(list(pks))}
 
 
 def iter_all_documents(batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:
@@ -283,7 +290,7 @@ def iter_all_documents(batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:
         if not pks:
             return
         last = pks[-1]
-        yield [document_for(page) for page in load_researchers(pks) if page.live]
+        yield [document_for(page) for page in load_listed_researchers(pks)]
 
 
 def topic_url(slug: str) -> str:

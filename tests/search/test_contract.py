@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from directory.models import ResearcherPage
 from search.types import FACETS, MAX_FACET_VALUES, SearchQuery
@@ -404,3 +406,63 @@ def test_unpublished_profiles_leave_the_index(engine, indexed):
     engine.index_researchers([maria.pk])
     assert engine.search(SearchQuery(text="Gonzalez")).total == 0
     assert engine.rebuild() == 7
+
+
+# --------------------------------------------------------------------------------------
+# View restrictions: a profile in a private section is never indexed
+# --------------------------------------------------------------------------------------
+
+RESTRICTION_KINDS = [
+    PageViewRestriction.PASSWORD,
+    PageViewRestriction.LOGIN,
+    PageViewRestriction.GROUPS,
+]
+
+
+def restrict(page, kind: str = PageViewRestriction.PASSWORD) -> PageViewRestriction:
+    restriction = PageViewRestriction.objects.create(
+        page=page,
+        restriction_type=kind,
+        password="confidential" if kind == PageViewRestriction.PASSWORD else "",
+    )
+    if kind == PageViewRestriction.GROUPS:
+        restriction.groups.add(Group.objects.get_or_create(name="Consortium members")[0])
+    return restriction
+
+
+@pytest.mark.parametrize("kind", RESTRICTION_KINDS)
+def test_a_restricted_profile_is_found_nowhere(engine, world, quiet_index, kind):
+    ana, emily = world.r["ana"], world.r["emily"]
+    assert engine.rebuild() == 8
+    assert ana.pk in {hit.id for hit in engine.similar(emily.pk)}
+
+    restrict(ana, kind)
+    assert engine.rebuild() == 7
+    assert engine.search(SearchQuery(text="Souza")).total == 0
+    assert engine.search(SearchQuery(text="hidrometalurgia")).total == 0  # her bio, keyword
+    everyone = engine.search(SearchQuery(page_size=100))
+    assert everyone.total == 7 and ana.pk not in ids(everyone)
+    assert "BR" not in facet(everyone, "country")  # she was the only one in Brazil
+    assert not [s for s in engine.autocomplete("Ana Sou") if s.kind == "researcher"]
+    assert ana.pk not in {hit.id for hit in engine.similar(emily.pk)}
+    assert engine.similar(ana.pk) == []
+
+
+def test_a_restriction_on_an_ancestor_hides_every_profile_below_it(engine, world, quiet_index):
+    restrict(world.r["jose"].get_parent(), PageViewRestriction.LOGIN)  # the directory
+    assert engine.rebuild() == 0
+    assert engine.search(SearchQuery()).total == 0
+    assert engine.autocomplete("Jose") == []
+
+
+def test_adding_and_removing_a_restriction_updates_the_index(engine, indexed, quiet_index):
+    ana = indexed.r["ana"]
+    restriction = restrict(ana)
+    engine.index_researchers([ana.pk])
+    assert engine.search(SearchQuery(text="Souza")).total == 0
+    assert engine.search(SearchQuery()).total == 7
+
+    restriction.delete()
+    engine.index_researchers([ana.pk])
+    assert ids(engine.search(SearchQuery(text="Souza"))) == {ana.pk}
+    assert engine.search(SearchQuery()).total == 8

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from directory.choices import CareerStage
 from directory.models import Language, ResearcherPage
@@ -706,6 +707,45 @@ def test_writes_before_any_index_exists_are_skipped_with_a_warning(fake, engine,
     assert "search_index --rebuild" in caplog.text
 
 
+@pytest.mark.django_db
+def test_index_researchers_deletes_profiles_behind_a_view_restriction(
+    fake, engine, cluster, people
+):
+    PageViewRestriction.objects.create(
+        page=people["ana"], restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    engine.index_researchers([people["jose"].pk, people["ana"].pk])
+
+    operations = [(op, meta["_id"]) for op, meta, _ in fake.last("*", "/_bulk").bulk_operations()]
+    assert operations == [("index", str(people["jose"].pk)), ("delete", str(people["ana"].pk))]
+    assert str(people["ana"].pk) not in cluster.docs_behind(ALIAS)
+
+
+@pytest.mark.django_db
+def test_restriction_signals_reindex_the_subtree_in_elasticsearch(
+    fake, engine, cluster, people, monkeypatch
+):
+    """Saving or deleting a restriction reaches the configured engine: here the
+    Elasticsearch engine, on the fake transport."""
+    monkeypatch.setattr("search.tasks.get_engine", lambda: engine)
+    ana = people["ana"]
+    restriction = PageViewRestriction.objects.create(
+        page=ana, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert [(op, meta["_id"]) for op, meta, _ in fake.last("*", "/_bulk").bulk_operations()] == [
+        ("delete", str(ana.pk))
+    ]
+    restriction.delete()
+    assert cluster.docs_behind(ALIAS)[str(ana.pk)]["name"] == "Ana Álvarez"
+
+    PageViewRestriction.objects.create(
+        page=ana.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    deleted = {meta["_id"] for op, meta, _ in fake.last("*", "/_bulk").bulk_operations()}
+    assert deleted == {str(page.pk) for page in people.values()}
+    assert not set(cluster.docs_behind(ALIAS)) & deleted
+
+
 # --------------------------------------------------------------------------------------
 # Rebuild: a new index, loaded, then the alias swapped in one request
 # --------------------------------------------------------------------------------------
@@ -753,6 +793,15 @@ def test_rebuild_builds_a_new_index_and_swaps_the_alias_atomically(fake, engine,
     assert set(cluster.indices) == {new}
     assert set(cluster.docs[new]) == {str(p.pk) for p in people.values()}
     assert cluster.behind(REBUILDING) == set()
+
+
+@pytest.mark.django_db
+def test_rebuild_leaves_out_profiles_behind_a_view_restriction(fake, engine, cluster, people):
+    PageViewRestriction.objects.create(
+        page=people["emily"], restriction_type=PageViewRestriction.LOGIN
+    )
+    assert engine.rebuild() == 2
+    assert set(cluster.docs_behind(ALIAS)) == {str(people["jose"].pk), str(people["ana"].pk)}
 
 
 @pytest.mark.django_db

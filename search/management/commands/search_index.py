@@ -55,8 +55,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rebuild",
             action="store_true",
-            help="Index every live researcher profile from scratch (Elasticsearch: build "
-            "a new index and swap the alias).",
+            help="Index every listed (live, unrestricted) researcher profile from scratch "
+            "(Elasticsearch: build a new index and swap the alias).",
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="Do not report progress on stderr."
@@ -66,9 +66,11 @@ class Command(BaseCommand):
         engine = get_engine()
         if not rebuild:
             live = ResearcherPage.objects.live().count()
+            restricted = ResearcherPage.objects.live().not_public().count()
             indexed = engine.count() if hasattr(engine, "count") else "?"
             self.stdout.write(
                 f"Engine: {engine.name}. Live profiles: {live}. Indexed: {indexed}. "
+                f"Behind a view restriction, so not indexed: {restricted}. "
                 "Run with --rebuild to index every profile again."
             )
             return
