@@ -130,7 +130,21 @@ def test_valid_message_sends_one_email_to_the_researcher(client, url, mailoutbox
     assert mail.body.startswith(MESSAGE + "\n\n-- \n")
     assert "contact form" in mail.body
     assert "Reply-To" in mail.body
-    assert "http://localhost/directory/jose-perez/" in mail.body
+    assert "http://testserver/directory/jose-perez/" in mail.body  # the test settings' base URL
+
+
+def test_the_email_links_to_the_profile_on_the_configured_base_url(
+    client, url, settings, mailoutbox
+):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    settings.WAGTAILADMIN_BASE_URL = "https://network.example.org"
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # as `migrate` does
+
+    client.post(url, valid_post(), HTTP_HOST="127.0.0.1:8000")
+    assert "https://network.example.org/directory/jose-perez/" in mailoutbox[0].body
+    assert "localhost" not in mailoutbox[0].body
+    assert "127.0.0.1" not in mailoutbox[0].body
 
 
 def test_thank_you_page_after_the_redirect(client, url, mailoutbox):
