@@ -2,12 +2,23 @@
 
 Only fields listed in a model's `api_fields` are served, and researcher e-mail
 addresses are in none of them; asking for `?fields=email` is a 400.
+
+Pages: Wagtail's endpoint already serves only live pages without view restrictions;
+newsletter issues not yet sent are left out as well (see `NewsletterIssuePage.serve`).
 """
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from newsletter.issues.models import unsent_issues
+
+
+class PublicPagesAPIViewSet(PagesAPIViewSet):
+    def get_base_queryset(self):
+        return super().get_base_queryset().exclude(pk__in=unsent_issues().values("pk"))
+
+
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("images", ImagesAPIViewSet)
