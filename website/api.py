@@ -1,15 +1,19 @@
-"""Wagtail API v2 for pages and images.
+"""Wagtail API v2 for pages.
 
 Only fields listed in a model's `api_fields` are served, and researcher e-mail
 addresses are in none of them; asking for `?fields=email` is a 400.
 
 Pages: Wagtail's endpoint already serves only live pages without view restrictions;
 newsletter issues not yet sent are left out as well (see `NewsletterIssuePage.serve`).
+
+No images endpoint: Wagtail's lists every image in the library, the photos of
+unpublished and view-restricted profiles included, and nothing here needs it (pages
+carry their own renditions: `photo_thumbnail`, `image_thumbnail`). Listing only the
+images used on public pages would mean tracking every place an image can be used.
 """
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from newsletter.issues.models import unsent_issues
 
@@ -21,4 +25,3 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)

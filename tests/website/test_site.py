@@ -411,3 +411,24 @@ def test_api_hides_drafts(client, api_profile):
     assert response.status_code == 200
     assert response.json()["meta"]["total_count"] == 0
     assert client.get(f"/api/v2/pages/{api_profile.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_images_api_is_off_so_no_hidden_profiles_photo_is_listed(client):
+    import wagtail_factories
+
+    hidden_photo = wagtail_factories.ImageFactory(title="Hidden person's photo")
+    hidden = ResearcherPageFactory(slug="hidden-person", photo=hidden_photo)
+    hidden.unpublish()
+    public = ResearcherPageFactory(
+        slug="public-person", photo=wagtail_factories.ImageFactory(title="Public photo")
+    )
+
+    assert client.get("/api/v2/images/").status_code == 404
+    assert client.get(f"/api/v2/images/{hidden_photo.pk}/").status_code == 404
+    # Public profiles still carry their photo's rendition through the pages API.
+    response = client.get(f"{API_PROFILES}&fields=photo_thumbnail")
+    (item,) = response.json()["items"]
+    assert item["id"] == public.pk
+    assert item["photo_thumbnail"]["url"].startswith("/media/images/")
+    assert "Hidden person" not in response.content.decode()
