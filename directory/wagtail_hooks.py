@@ -90,3 +90,21 @@ def register_import_researchers_menu_item() -> MenuItem:
         icon_name="upload",
         order=900,
     )
+
+
+# --- A researcher's account sees no one else's drafts (directory/permissions.py) ---
+
+from directory.permissions import public_or_own_pages, sees_only_public_pages  # noqa: E402
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_unpublished_pages_from_profile_editors(pages, request):
+    if sees_only_public_pages(request.user):
+        return public_or_own_pages(pages, request.user)
+    return pages
+
+
+@hooks.register("construct_reports_menu")
+def hide_page_types_report_from_profile_editors(request, menu_items) -> None:
+    if sees_only_public_pages(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

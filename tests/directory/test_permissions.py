@@ -294,3 +294,84 @@ def test_copying_a_linked_profile_gives_the_copy_no_account(client, ana, own):
     assert copy.get_latest_revision_as_object().user is None
     assert ResearcherPage.objects.get(pk=own.pk).user == ana
     assert not copy.permissions_for_user(ana).can_edit()
+
+
+# --- Researchers see only what they need in the admin (13.6) -------------------------------
+
+
+@pytest.fixture
+def drafts():
+    """Other people's unpublished work, whose titles a researcher must not learn."""
+    from tests.factories import NewsPageFactory, news_index
+
+    news = NewsPageFactory(title="Secret merger announcement", slug="secret-merger")
+    news.unpublish()
+    profile = ResearcherPageFactory(title="Hidden Newcomer", slug="hidden-newcomer")
+    profile.unpublish()
+    renamed = NewsPageFactory(title="Public headline", slug="public-headline")
+    renamed.title = "Embargoed headline"
+    renamed.save_revision()  # a live page with an unpublished new title
+    NewsPageFactory(title="Open news item", slug="open-news")
+    return {"news": news, "profile": profile, "renamed": renamed, "news_index": news_index()}
+
+
+SECRETS = ("Secret merger", "Hidden Newcomer", "Embargoed headline")
+
+
+def chooser_pages(client, url: str, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code in (200, 404)
+    return response.content.decode() if response.status_code == 200 else ""
+
+
+def test_the_page_chooser_shows_a_researcher_no_drafts(client, ana, own, drafts):
+    client.force_login(ana)
+    seen = "".join(
+        [
+            chooser_pages(client, reverse("wagtailadmin_choose_page")),
+            chooser_pages(
+                client, reverse("wagtailadmin_choose_page_child", args=[drafts["news_index"].pk])
+            ),
+            chooser_pages(
+                client, reverse("wagtailadmin_choose_page_child", args=[directory_index().pk])
+            ),
+            chooser_pages(client, reverse("wagtailadmin_choose_page_search"), q="Secret"),
+            chooser_pages(client, reverse("wagtailadmin_choose_page_search"), q="Hidden"),
+            chooser_pages(client, reverse("wagtailadmin_choose_page_search"), q="Embargoed"),
+        ]
+    )
+    assert "Ana Rojas" in seen  # their own profile, and live pages, can still be linked
+    assert "Open news item" in seen
+    for secret in SECRETS:
+        assert secret not in seen
+    for page in (drafts["news"], drafts["profile"]):
+        response = client.get(reverse("wagtailadmin_choose_page_child", args=[page.pk]))
+        assert response.status_code == 404
+        assert page.title not in response.content.decode()
+
+
+def test_editors_still_choose_drafts(client, drafts):
+    editor = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(editor)
+    html = chooser_pages(
+        client, reverse("wagtailadmin_choose_page_child", args=[drafts["news_index"].pk])
+    )
+    assert "Secret merger" in html
+    assert "Embargoed headline" in html
+
+
+def test_the_page_types_report_is_not_for_researchers(client, ana, own, drafts):
+    client.force_login(ana)
+    for name in ("page_types_usage", "page_types_usage_results"):
+        response = client.get(reverse(f"wagtailadmin_reports:{name}"))
+        assert is_denied(response) or response.status_code == 404
+        for secret in SECRETS:
+            assert secret not in response.content.decode()
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("wagtailadmin_reports:page_types_usage") not in dashboard
+
+
+def test_editors_keep_the_page_types_report(client, drafts):
+    client.force_login(make_editor("editor"))
+    response = client.get(reverse("wagtailadmin_reports:page_types_usage"))
+    assert response.status_code == 200
