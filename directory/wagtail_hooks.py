@@ -108,3 +108,31 @@ def hide_unpublished_pages_from_profile_editors(pages, request):
 def hide_page_types_report_from_profile_editors(request, menu_items) -> None:
     if sees_only_public_pages(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+# --- Reports from the contact form's "report abuse" link (directory/contact.py) ---
+
+from directory.models import ContactReport  # noqa: E402
+
+
+class ContactReportViewSet(SnippetViewSet):
+    """Read by editors; deleting a report lifts the sender's block."""
+
+    model = ContactReport
+    icon = "warning"
+    menu_label = "Contact reports"
+    add_to_admin_menu = False
+    list_display = ["sender_name", "researcher", "subject", "message_sent_at", "reported_at"]
+    search_fields = ["sender_name", "sender_email", "subject"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "researcher",
+        "sender_name",
+        "sender_email",
+        "subject",
+        "message_sent_at",
+        "reported_at",
+    ]
+
+
+register_snippet(ContactReportViewSet)
