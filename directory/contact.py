@@ -8,33 +8,52 @@ and message are not stored (nor logged): they pass straight into the e-mail.
 
 Abuse is limited the way the newsletter sign-up limits it (`newsletter.ratelimit`):
 a fixed window per client IP, by default 5 messages an hour
-(DIRECTORY_CONTACT_RATE = (5, 3600)). Only submissions that would send count, so a
-person correcting a too-short message doesn't use up their allowance. A bot that
-fills the honeypot is answered exactly as a person who sent a message, and counted
-the same, so it cannot tell that nothing was sent.
+(DIRECTORY_CONTACT_RATE = (5, 3600)), and one per recipient, by default 10 messages
+a day to one researcher from all senders together
+(DIRECTORY_CONTACT_RECIPIENT_RATE = (10, 86400)), so a few addresses cannot flood one
+inbox. Only submissions that would send count, so a person correcting a too-short
+message doesn't use up their allowance. A bot that fills the honeypot is answered
+exactly as a person who sent a message, and counted the same per IP, so it cannot
+tell that nothing was sent (it does not count against the researcher's allowance,
+which would let bots silence a researcher).
+
+Each message carries a signed link (`report_url`, valid REPORT_MAX_AGE) to a page
+where the researcher confirms, with a POST, that it was abuse. That records a
+`ContactReport` for editors (Directory admin) and blocks the sender's address from
+contacting that researcher again: a blocked sender is answered as if the message had
+gone, and nothing is sent.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from directory.models import ResearcherPage
+from directory.models import ContactReport, ResearcherPage
+from directory.models.contact_reports import REPORT_SALT, sender_digest
 from newsletter import ratelimit
 from newsletter.forms import FocusFirstErrorMixin
+from website.sites import absolute_url
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CONTACT_RATE = (5, 3600)
+DEFAULT_RECIPIENT_RATE = (10, 86400)
+#: How long the "report abuse" link in a message works.
+REPORT_MAX_AGE = timedelta(days=90)
 SUBJECT_PREFIX = "[UK–LatAm Battery Network]"
 MESSAGE_MIN_LENGTH = 20
 MESSAGE_MAX_LENGTH = 5000
@@ -46,6 +65,35 @@ HONEYPOT_FIELD = "website"
 def contact_rate() -> tuple[int, int]:
     """(messages, seconds) allowed per client IP; DIRECTORY_CONTACT_RATE overrides."""
     return tuple(getattr(settings, "DIRECTORY_CONTACT_RATE", DEFAULT_CONTACT_RATE))  # type: ignore[return-value]
+
+
+def recipient_rate() -> tuple[int, int]:
+    """(messages, seconds) allowed to one researcher; DIRECTORY_CONTACT_RECIPIENT_RATE overrides."""
+    return tuple(getattr(settings, "DIRECTORY_CONTACT_RECIPIENT_RATE", DEFAULT_RECIPIENT_RATE))  # type: ignore[return-value]
+
+
+def is_blocked(researcher: ResearcherPage, email: str) -> bool:
+    return ContactReport.objects.filter(
+        researcher=researcher, sender_digest=sender_digest(email)
+    ).exists()
+
+
+def report_token(researcher: ResearcherPage, data: dict[str, Any], sent_at: datetime) -> str:
+    """Signed (not encrypted) details of one message: only its recipient gets the link,
+    and they already see the sender's name and address in the message."""
+    payload = {
+        "r": researcher.pk,
+        "n": data["name"],
+        "e": data["email"],
+        "s": data.get("subject", ""),
+        "t": sent_at.isoformat(),
+    }
+    return signing.dumps(payload, salt=REPORT_SALT, compress=True)
+
+
+def report_url(researcher: ResearcherPage, data: dict[str, Any], sent_at: datetime) -> str:
+    token = report_token(researcher, data, sent_at)
+    return absolute_url(reverse("directory:contact_report", args=[token]))
 
 
 def single_line(value: str) -> str:
@@ -135,7 +183,11 @@ class ContactForm(FocusFirstErrorMixin, forms.Form):
 
 
 def build_contact_email(
-    researcher: ResearcherPage, data: dict[str, Any], *, profile_url: str = ""
+    researcher: ResearcherPage,
+    data: dict[str, Any],
+    *,
+    profile_url: str = "",
+    report_link: str = "",
 ) -> EmailMessage:
     """The one e-mail a contact sends: to the researcher, replies going to the sender.
 
@@ -154,6 +206,11 @@ def build_contact_email(
         "To stop receiving messages through the directory, ask its editors to remove "
         "your e-mail address from your profile."
     )
+    if report_link:
+        footer += "\n\n" + _(
+            "Is this message abuse or spam? Report it, and stop this sender from writing "
+            "to you through the directory: %(url)s"
+        ) % {"url": report_link}
     return EmailMessage(
         subject=f"{SUBJECT_PREFIX} {subject}",
         body=f"{data['message']}\n\n-- \n{footer}\n",
@@ -218,13 +275,22 @@ def contact_researcher(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = ratelimit.hit(
         f"contact:ip:{ratelimit.client_ip(request) or 'unknown'}", limit, window
     )
+    state = "rate_limited"
+    if verdict.allowed and not is_bot:
+        if is_blocked(researcher, form.cleaned_data["email"]):
+            # Answered like a message that went, so the sender learns nothing.
+            logger.info("Contact form: blocked sender for researcher %s", researcher.pk)
+            return redirect(f"{reverse('directory:contact', args=[researcher.pk])}?sent=1")
+        limit, window = recipient_rate()
+        verdict = ratelimit.hit(f"contact:to:{researcher.pk}", limit, window)
+        state = "recipient_limited"
     if not verdict.allowed:
         # The form is shown again as typed, so a person loses nothing by waiting.
         response = _render(
             request,
             researcher,
             form=form,
-            state="rate_limited",
+            state=state,
             status=429,
             retry_minutes=max(1, -(-verdict.retry_after // 60)),
         )
@@ -235,7 +301,10 @@ def contact_researcher(request: HttpRequest, pk: int) -> HttpResponse:
         logger.info("Contact form honeypot filled for researcher %s: nothing sent", researcher.pk)
     else:
         message = build_contact_email(
-            researcher, form.cleaned_data, profile_url=researcher.get_full_url(request) or ""
+            researcher,
+            form.cleaned_data,
+            profile_url=researcher.get_full_url(request) or "",
+            report_link=report_url(researcher, form.cleaned_data, timezone.now()),
         )
         try:
             message.send()
@@ -249,3 +318,39 @@ def contact_researcher(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return _render(request, researcher, form=form, status=503)
     return redirect(f"{reverse('directory:contact', args=[researcher.pk])}?sent=1")
+
+
+@require_http_methods(["GET", "POST"])
+def report_contact(request: HttpRequest, token: str) -> HttpResponse:
+    """The researcher's "report abuse" link. GET: confirm; POST: record and block.
+
+    A GET changes nothing (mail scanners and link previews follow links). The signed
+    token is the researcher's proof: only the message's recipient has it.
+    """
+    try:
+        payload = signing.loads(token, salt=REPORT_SALT, max_age=REPORT_MAX_AGE)
+        researcher = ResearcherPage.objects.get(pk=payload["r"])
+        sent_at = datetime.fromisoformat(payload["t"])
+    except (signing.BadSignature, ResearcherPage.DoesNotExist, KeyError, TypeError, ValueError):
+        return render(request, "directory/contact_report.html", {"state": "invalid"}, status=404)
+    context = {
+        "researcher": researcher,
+        "sender_name": payload["n"],
+        "subject": payload["s"],
+        "sent_at": sent_at,
+        "state": "confirm",
+    }
+    if request.method == "POST":
+        ContactReport.objects.get_or_create(
+            researcher=researcher,
+            sender_digest=sender_digest(payload["e"]),
+            defaults={
+                "sender_name": payload["n"][:120],
+                "sender_email": payload["e"],
+                "subject": payload["s"][:255],
+                "message_sent_at": sent_at,
+            },
+        )
+        logger.info("Contact form: researcher %s reported a sender", researcher.pk)
+        context["state"] = "reported"
+    return render(request, "directory/contact_report.html", context)

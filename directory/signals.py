@@ -23,7 +23,18 @@ def clear_researcher_countries(sender, instance: Institution, **kwargs) -> None:
 
 
 @receiver(pre_save, sender=ResearcherPage)
-def remember_previous_user(sender, instance: ResearcherPage, **kwargs) -> None:
+def remember_previous_user(sender, instance: ResearcherPage, update_fields=None, **kwargs) -> None:
+    """Edit rights follow the `user` column of the page row, never a draft.
+
+    Wagtail writes a page's fields to its row only when it is created or published;
+    saving a draft (`save_revision`) saves the row with `update_fields` that leave
+    `user` out, while the instance in memory holds the draft's account. Acting on that
+    would hand out (or take away) admin access without moderation.
+    """
+    if update_fields is not None and "user" not in update_fields:
+        instance._user_unchanged = True
+        return
+    instance._user_unchanged = False
     instance._previous_user_id = (
         ResearcherPage.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
         if instance.pk
@@ -33,6 +44,8 @@ def remember_previous_user(sender, instance: ResearcherPage, **kwargs) -> None:
 
 @receiver(post_save, sender=ResearcherPage)
 def sync_profile_permissions(sender, instance: ResearcherPage, **kwargs) -> None:
+    if getattr(instance, "_user_unchanged", False):
+        return
     previous = getattr(instance, "_previous_user_id", None)
     if previous and previous != instance.user_id:
         from django.contrib.auth import get_user_model

@@ -9,4 +9,5 @@ urlpatterns = [
     path("directory/topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("directory/institutions/<slug:slug>/", views.institution_detail, name="institution"),
     path("directory/contact/<id:pk>/", contact.contact_researcher, name="contact"),
+    path("directory/contact/report/<str:token>/", contact.report_contact, name="contact_report"),
 ]

@@ -122,3 +122,49 @@ def register_import_researchers_menu_item() -> MenuItem:
         icon_name="upload",
         order=900,
     )
+
+
+# --- A researcher's account sees no one else's drafts (directory/permissions.py) ---
+
+from directory.permissions import public_or_own_pages, sees_only_public_pages  # noqa: E402
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_unpublished_pages_from_profile_editors(pages, request):
+    if sees_only_public_pages(request.user):
+        return public_or_own_pages(pages, request.user)
+    return pages
+
+
+@hooks.register("construct_reports_menu")
+def hide_page_types_report_from_profile_editors(request, menu_items) -> None:
+    if sees_only_public_pages(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+# --- Reports from the contact form's "report abuse" link (directory/contact.py) ---
+
+from directory.models import ContactReport  # noqa: E402
+
+
+class ContactReportViewSet(SnippetViewSet):
+    """Read by editors; deleting a report lifts the sender's block."""
+
+    model = ContactReport
+    icon = "warning"
+    menu_label = "Contact reports"
+    add_to_admin_menu = False
+    list_display = ["sender_name", "researcher", "subject", "message_sent_at", "reported_at"]
+    search_fields = ["sender_name", "sender_email", "subject"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "researcher",
+        "sender_name",
+        "sender_email",
+        "subject",
+        "message_sent_at",
+        "reported_at",
+    ]
+
+
+register_snippet(ContactReportViewSet)

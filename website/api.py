@@ -1,27 +1,31 @@
-"""Wagtail API v2 for pages and images.
+"""Wagtail API v2 for pages.
 
 Only fields listed in a model's `api_fields` are served, and researcher e-mail
 addresses are in none of them; asking for `?fields=email` is a 400. Hostile
 query values (see `website.api_input`) are a 400 too, never a 500.
+
+Pages: Wagtail's endpoint already serves only live pages without view restrictions;
+newsletter issues not yet sent are left out as well (see `NewsletterIssuePage.serve`).
+
+No images endpoint: Wagtail's lists every image in the library, the photos of
+unpublished and view-restricted profiles included, and nothing here needs it (pages
+carry their own renditions: `photo_thumbnail`, `image_thumbnail`). Listing only the
+images used on public pages would mean tracking every place an image can be used.
 """
 
 from wagtail.api.v2 import views as page_views
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.images.api.v2 import views as image_views
 
+from newsletter.issues.models import unsent_issues
 from website.api_input import CheckedInputMixin
 
 
-class PagesAPIViewSet(CheckedInputMixin, page_views.PagesAPIViewSet):
+class PublicPagesAPIViewSet(CheckedInputMixin, page_views.PagesAPIViewSet):
     filter_backends = CheckedInputMixin.checked_filters(page_views.PagesAPIViewSet.filter_backends)
 
-
-class ImagesAPIViewSet(CheckedInputMixin, image_views.ImagesAPIViewSet):
-    filter_backends = CheckedInputMixin.checked_filters(
-        image_views.ImagesAPIViewSet.filter_backends
-    )
+    def get_base_queryset(self):
+        return super().get_base_queryset().exclude(pk__in=unsent_issues().values("pk"))
 
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
+api_router.register_endpoint("pages", PublicPagesAPIViewSet)

@@ -5,9 +5,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from directory.permissions import guard_admin_view
 from website.api import api_router
 from website.views import robots_txt
+
+# Researchers' accounts must not see other people's drafts in admin views that have
+# no hook to filter them (directory/permissions.py).
+decorate_urlpatterns(wagtailadmin_urls.urlpatterns, guard_admin_view)
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),

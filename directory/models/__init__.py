@@ -1,3 +1,4 @@
+from directory.models.contact_reports import ContactReport
 from directory.models.institutions import Facility, Institution
 from directory.models.researchers import (
     DirectoryIndexPage,
@@ -9,6 +10,7 @@ from directory.models.researchers import (
 from directory.models.taxonomy import Language, Topic
 
 __all__ = [
+    "ContactReport",
     "DirectoryIndexPage",
     "Facility",
     "Institution",

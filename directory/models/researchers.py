@@ -62,6 +62,9 @@ class ResearcherPageQuerySet(PageQuerySet):
 
 ResearcherPageManager = PageManager.from_queryset(ResearcherPageQuerySet)
 
+#: Who may link an account to a profile: Wagtail's own "manage users" permission.
+LINK_ACCOUNT_PERMISSION = "auth.change_user"
+
 
 class ResearcherPageForm(WagtailAdminPageForm):
     """Accepts an ORCID iD as a URL (https://orcid.org/...), stored as the bare iD.
@@ -163,6 +166,8 @@ class ResearcherPage(Page):
 
     objects = ResearcherPageManager()
     base_form_class = ResearcherPageForm
+    #: An account edits one profile (`user` is one-to-one): a copy starts unlinked.
+    exclude_fields_in_copy = ["user"]
 
     content_panels = [
         MultiFieldPanel(
@@ -197,7 +202,13 @@ class ResearcherPage(Page):
             [FieldPanel(field) for field in OPEN_TO_FIELDS.values()], heading="Open to"
         ),
         MultiFieldPanel(
-            [FieldPanel("orcid"), FieldPanel("email"), FieldPanel("user")],
+            [
+                FieldPanel("orcid"),
+                FieldPanel("email"),
+                # Linking an account gives it admin access: only for those who may
+                # manage users. Everyone else's form has no such field at all.
+                FieldPanel("user", permission=LINK_ACCOUNT_PERMISSION),
+            ],
             heading="Identity and contact (private)",
         ),
         InlinePanel("links", heading="Links", label="Link"),

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.forms import CheckboxSelectMultiple, RadioSelect
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -170,6 +170,25 @@ class NewsletterIssuePage(Page):
         return self.draft_title or self.title
 
     @property
+    def is_sent(self) -> bool:
+        """Whether the issue went out: only then is its web version public."""
+        dispatch = getattr(self, "dispatch", None)
+        return dispatch is not None and dispatch.state == DispatchState.SENT
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """404 until sent: a published page is the ready web version, not an announcement.
+
+        Subscribers must not read an issue on the site, nor search engines index it,
+        before it reaches their inbox. Editors see it through Wagtail's preview.
+        """
+        if not self.is_sent:
+            raise Http404("This newsletter issue has not been sent yet.")
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+        return super().get_sitemap_urls(request) if self.is_sent else []
+
+    @property
     def email_subject(self) -> str:
         return self.subject or self.title
 
@@ -213,6 +232,11 @@ class NewsletterIssuePage(Page):
                 return HttpResponse(text, content_type="text/plain; charset=utf-8")
             return HttpResponse(html)
         return super().serve_preview(request, mode_name)
+
+
+def unsent_issues() -> models.QuerySet[NewsletterIssuePage]:
+    """Issues not (yet) sent, published or not: hidden from every public listing."""
+    return NewsletterIssuePage.objects.exclude(dispatch__state=DispatchState.SENT)
 
 
 class NewsletterIssueItem(Orderable):

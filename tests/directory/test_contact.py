@@ -130,7 +130,21 @@ def test_valid_message_sends_one_email_to_the_researcher(client, url, mailoutbox
     assert mail.body.startswith(MESSAGE + "\n\n-- \n")
     assert "contact form" in mail.body
     assert "Reply-To" in mail.body
-    assert "http://localhost/directory/jose-perez/" in mail.body
+    assert "http://testserver/directory/jose-perez/" in mail.body  # the test settings' base URL
+
+
+def test_the_email_links_to_the_profile_on_the_configured_base_url(
+    client, url, settings, mailoutbox
+):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    settings.WAGTAILADMIN_BASE_URL = "https://network.example.org"
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # as `migrate` does
+
+    client.post(url, valid_post(), HTTP_HOST="127.0.0.1:8000")
+    assert "https://network.example.org/directory/jose-perez/" in mailoutbox[0].body
+    assert "localhost" not in mailoutbox[0].body
+    assert "127.0.0.1" not in mailoutbox[0].body
 
 
 def test_thank_you_page_after_the_redirect(client, url, mailoutbox):
@@ -351,3 +365,128 @@ def test_a_private_profile_cannot_be_contacted_by_outsiders(client, jose, url, m
     assert client.get(url).status_code == 404
     assert client.post(url, valid_post()).status_code == 404
     assert mailoutbox == []
+
+
+# --- Per-recipient limit and "report abuse" (13.11) ------------------------------------
+
+
+def test_many_senders_cannot_flood_one_researcher(client, url, jose, mailoutbox):
+    """Three addresses at five messages each used to deliver 15 within seconds."""
+    assert contact.recipient_rate() == (10, 86400)
+    answers = [
+        client.post(url, valid_post(), REMOTE_ADDR=f"203.0.113.{n}").status_code
+        for n in range(1, 4)
+        for _ in range(5)
+    ]
+    assert answers == [302] * 10 + [429] * 5
+    assert len(mailoutbox) == 10
+    refused = client.post(url, valid_post(), REMOTE_ADDR="198.51.100.7")
+    assert refused.status_code == 429
+    html = unescape(refused.content.decode())
+    assert "José has received many messages" in html
+    assert MESSAGE in html  # kept, to send later
+    assert_no_address(refused)
+
+    other = ResearcherPageFactory(slug="someone-else", email="other@uni.example.org")
+    response = client.post(
+        f"/directory/contact/{other.pk}/", valid_post(), REMOTE_ADDR="198.51.100.7"
+    )
+    assert response.status_code == 302  # the limit is per recipient
+    assert len(mailoutbox) == 11
+
+
+def test_honeypot_hits_do_not_use_up_the_researchers_allowance(client, url, settings, mailoutbox):
+    settings.DIRECTORY_CONTACT_RECIPIENT_RATE = (1, 86400)
+    for n in range(3):
+        client.post(url, valid_post(website="spam"), REMOTE_ADDR=f"203.0.113.{n}")
+    assert client.post(url, valid_post()).status_code == 302
+    assert len(mailoutbox) == 1
+
+
+def report_link(mail) -> str:
+    match = re.search(r"http://testserver(/directory/contact/report/[^/\s]+/)", mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def test_the_email_carries_a_report_link_on_the_base_url(client, url, mailoutbox):
+    client.post(url, valid_post())
+    body = mailoutbox[0].body
+    assert "Report it, and stop this sender" in body
+    assert report_link(mailoutbox[0]).startswith("/directory/contact/report/")
+
+
+def test_the_researcher_reports_a_sender_who_then_cannot_write_again(client, url, jose, mailoutbox):
+    from directory.models import ContactReport
+
+    client.post(url, valid_post())
+    link = report_link(mailoutbox[0])
+
+    confirm = client.get(link)  # following the link records nothing (mail scanners do)
+    assert confirm.status_code == 200
+    html = unescape(confirm.content.decode())
+    assert "Report this message" in html and "Ana Souza" in html and "Brine chemistry" in html
+    assert "ana.souza@example.org" not in html
+    assert not ContactReport.objects.exists()
+
+    done = client.post(link)
+    assert done.status_code == 200
+    assert "Message reported" in done.content.decode()
+    report = ContactReport.objects.get()
+    assert (report.researcher_id, report.sender_name, report.sender_email, report.subject) == (
+        jose.pk,
+        "Ana Souza",
+        "ana.souza@example.org",
+        "Brine chemistry",
+    )
+    assert client.post(link).status_code == 200  # reporting twice keeps one report
+    assert ContactReport.objects.count() == 1
+
+    blocked = client.post(
+        url, valid_post(email="Ana.Souza@Example.org"), REMOTE_ADDR="198.51.100.7"
+    )
+    assert blocked.status_code == 302  # answered like a success...
+    assert blocked["Location"] == f"{url}?sent=1"
+    assert len(mailoutbox) == 1  # ...but nothing sent
+    assert client.post(url, valid_post(email="someone.else@example.org")).status_code == 302
+    assert len(mailoutbox) == 2  # other senders still reach them
+
+
+@pytest.mark.parametrize("token", ["nonsense", "a" * 40])
+def test_a_forged_report_link_records_nothing(client, token):
+    from directory.models import ContactReport
+
+    response = client.post(f"/directory/contact/report/{token}/")
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+    assert not ContactReport.objects.exists()
+
+
+def test_a_report_link_older_than_90_days_does_not_work(client, url, mailoutbox, monkeypatch):
+    from django.core import signing
+
+    from directory.models import ContactReport
+
+    client.post(url, valid_post())
+    link = report_link(mailoutbox[0])
+    real_time = signing.time.time
+    monkeypatch.setattr(signing.time, "time", lambda: real_time() + 91 * 86400)
+    assert client.post(link).status_code == 404
+    assert not ContactReport.objects.exists()
+
+
+def test_editors_see_reports_in_the_admin(admin_client, url, client, mailoutbox):
+    from django.urls import reverse
+
+    from directory.models import ContactReport
+
+    client.post(url, valid_post())
+    client.post(report_link(mailoutbox[0]))
+    report = ContactReport.objects.get()
+    listing = admin_client.get(reverse("wagtailsnippets_directory_contactreport:list"))
+    assert listing.status_code == 200
+    assert "Ana Souza" in listing.content.decode()
+    inspect = admin_client.get(
+        reverse("wagtailsnippets_directory_contactreport:inspect", args=[report.pk])
+    )
+    assert "ana.souza@example.org" in inspect.content.decode()

@@ -257,15 +257,83 @@ def test_sitemap_lists_published_profiles_and_pages(client):
     locations = {
         loc.text for loc in ET.fromstring(response.content).findall("sm:url/sm:loc", SITEMAP_NS)
     }
-    assert profile.full_url == "http://localhost/directory/ines-mamani/"
+    assert profile.full_url == "http://testserver/directory/ines-mamani/"
     assert {
         profile.full_url,
         news.full_url,
         directory_index().full_url,
         news_index().full_url,
-        "http://localhost/",
+        "http://testserver/",
     } <= locations
     assert not any("draft-person" in location for location in locations)
+
+
+PUBLIC_BASE_URL = "https://network.example.org"
+
+
+@pytest.fixture
+def public_base_url(settings):
+    """A deployment whose base URL differs from the host the test client asks for,
+    after `migrate` has run (its post_migrate signal aligns the default site)."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    settings.WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    return PUBLIC_BASE_URL
+
+
+@pytest.mark.django_db
+def test_a_fresh_database_has_the_base_url_not_localhost():
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == "http://testserver"  # WAGTAILADMIN_BASE_URL of the test settings
+    assert site.hostname != "localhost"
+
+
+@pytest.mark.django_db
+def test_sitemap_and_robots_use_the_configured_base_url(client, public_base_url):
+    profile = ResearcherPageFactory(slug="ines-mamani")
+    response = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:8000")
+    locations = [
+        loc.text for loc in ET.fromstring(response.content).findall("sm:url/sm:loc", SITEMAP_NS)
+    ]
+    assert f"{public_base_url}/directory/ines-mamani/" in locations
+    assert all(location.startswith(f"{public_base_url}/") for location in locations)
+    assert profile.full_url == f"{public_base_url}/directory/ines-mamani/"
+
+    robots = client.get("/robots.txt", HTTP_HOST="127.0.0.1:8000").content.decode()
+    assert f"Sitemap: {public_base_url}/sitemap.xml" in robots.splitlines()
+
+
+@pytest.mark.django_db
+def test_json_ld_and_api_links_use_the_configured_base_url(client, public_base_url):
+    import json
+
+    profile = ResearcherPageFactory(slug="ines-mamani")
+    html = client.get("/directory/ines-mamani/").content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    assert any(
+        json.loads(block).get("url") == f"{public_base_url}/directory/ines-mamani/"
+        for block in blocks
+    )
+    detail = client.get(f"/api/v2/pages/{profile.pk}/").json()
+    assert detail["meta"]["html_url"] == f"{public_base_url}/directory/ines-mamani/"
+    assert "localhost" not in html
+
+
+@pytest.mark.parametrize(
+    ("base", "address"),
+    [
+        ("https://network.example.org", ("network.example.org", 443)),
+        ("https://network.example.org/", ("network.example.org", 443)),
+        ("http://127.0.0.1:8000", ("127.0.0.1", 8000)),
+        ("http://network.example.org", ("network.example.org", 80)),
+    ],
+)
+def test_site_address_follows_the_base_url(settings, base, address):
+    from website.sites import site_address
+
+    settings.WAGTAILADMIN_BASE_URL = base
+    assert site_address() == address
 
 
 @pytest.mark.django_db
@@ -343,3 +411,24 @@ def test_api_hides_drafts(client, api_profile):
     assert response.status_code == 200
     assert response.json()["meta"]["total_count"] == 0
     assert client.get(f"/api/v2/pages/{api_profile.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_images_api_is_off_so_no_hidden_profiles_photo_is_listed(client):
+    import wagtail_factories
+
+    hidden_photo = wagtail_factories.ImageFactory(title="Hidden person's photo")
+    hidden = ResearcherPageFactory(slug="hidden-person", photo=hidden_photo)
+    hidden.unpublish()
+    public = ResearcherPageFactory(
+        slug="public-person", photo=wagtail_factories.ImageFactory(title="Public photo")
+    )
+
+    assert client.get("/api/v2/images/").status_code == 404
+    assert client.get(f"/api/v2/images/{hidden_photo.pk}/").status_code == 404
+    # Public profiles still carry their photo's rendition through the pages API.
+    response = client.get(f"{API_PROFILES}&fields=photo_thumbnail")
+    (item,) = response.json()["items"]
+    assert item["id"] == public.pk
+    assert item["photo_thumbnail"]["url"].startswith("/media/images/")
+    assert "Hidden person" not in response.content.decode()
