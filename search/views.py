@@ -255,8 +255,9 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
     requested_page = query.page
     raw_page = _last_value(params, "page")
     if any(p.parameter == "page" for p in problems) and NUMBER_RE.match(raw_page):
-        problems = [p for p in problems if p.parameter != "page"]
-        requested_page = max(1, int(raw_page))
+        if int(raw_page) >= 1:
+            problems = [p for p in problems if p.parameter != "page"]
+            requested_page = int(raw_page)
 
     typed_text = query.text
     text_ignored = bool(typed_text) and not search_terms(typed_text)
