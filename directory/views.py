@@ -24,7 +24,7 @@ def topic_index(request: HttpRequest) -> HttpResponse:
     """/directory/topics/: every topic, subtopics under their parent, with counts.
 
     A parent's count is of the researchers on it or on any of its subtopics, each
-    once, as on its own page. Three queries whatever the number of topics.
+    once, as on its own page. A fixed number of queries whatever the number of topics.
     """
     tagged = ResearcherPage.topics.through.objects.filter(researcherpage__live=True)
     own = dict(
