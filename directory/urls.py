@@ -6,6 +6,7 @@ from website import converters  # noqa: F401 (registers <id:...>)
 app_name = "directory"
 
 urlpatterns = [
+    path("directory/topics/", views.topic_index, name="topics"),
     path("directory/topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("directory/institutions/<slug:slug>/", views.institution_detail, name="institution"),
     path("directory/contact/<id:pk>/", contact.contact_researcher, name="contact"),

@@ -10,12 +10,14 @@ error page: a person who edited a URL by hand still gets results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
@@ -23,23 +25,42 @@ from directory.choices import CareerStage, OpenTo
 from search.engines import get_engine
 from search.highlight import highlight_text, make_snippet
 from search.query import (
+    NUMBER_RE,
+    SearchParamError,
     clean_text,
     has_filters,
     parse_search_query_lenient,
     query_params,
     search_terms,
+    words,
 )
-from search.types import FACETS, MAX_QUERY_LENGTH, FacetValue, SearchQuery, SearchResults
+from search.types import (
+    FACETS,
+    MAX_QUERY_LENGTH,
+    MAX_RESULT_WINDOW,
+    FacetValue,
+    SearchQuery,
+    SearchResults,
+)
 
 FACET_LEGENDS = {
-    "topic": "Topic",
-    "country": "Country",
-    "institution": "Institution",
-    "career_stage": "Career stage",
-    "language": "Languages spoken",
-    "open_to": "Open to",
+    "topic": gettext_lazy("Topic"),
+    "country": gettext_lazy("Country"),
+    "institution": gettext_lazy("Institution"),
+    "career_stage": gettext_lazy("Career stage"),
+    "language": gettext_lazy("Languages spoken"),
+    "open_to": gettext_lazy("Open to"),
 }
-SORT_LABELS = {"relevance": "Relevance", "name": "Name", "updated": "Last updated"}
+SORT_LABELS = {
+    "relevance": gettext_lazy("Relevance"),
+    "name": gettext_lazy("Name"),
+    "updated": gettext_lazy("Last updated"),
+}
+#: A value given in the URL that is shown as cut short after this many characters.
+SHOWN_VALUE_LENGTH = 40
+#: Page numbers either side of the current page and at each end of the pager.
+PAGES_ON_EACH_SIDE = 2
+PAGES_ON_ENDS = 1
 #: Fixed orders for small vocabularies; other facets are listed by label.
 FIXED_ORDER = {
     "career_stage": list(CareerStage.values),
@@ -56,6 +77,19 @@ class FacetOption:
     selected: bool
     input_id: str
     remove_url: str = ""
+
+
+@dataclass
+class IgnoredValue:
+    """A filter value from the URL that matches nothing the directory knows.
+
+    Shown as a chip like any active filter, in plain words, with a link that
+    removes it; the results are those of the other filters.
+    """
+
+    legend: str
+    value: str
+    remove_url: str
 
 
 @dataclass
@@ -104,30 +138,154 @@ def facet_groups(results: SearchResults, base_url: str) -> list[FacetGroup]:
     return groups
 
 
-def page_links(results: SearchResults, base_url: str) -> list[dict]:
-    """Page numbers around the current one: 1 … 4 5 [6] 7 8 … 20."""
-    query, last = results.query, results.page_count
-    numbers = sorted({1, last, *range(query.page - 2, query.page + 3)} & set(range(1, last + 1)))
-    links, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
+def page_links(results: SearchResults, base_url: str, current: int | None = None) -> list[dict]:
+    """Page numbers around the current one, 1 … 4 5 [6] 7 8 … 20, elided by Django's
+    `Paginator.get_elided_page_range` like every other pager of the site."""
+    query = results.query
+    paginator = Paginator(range(results.total), query.page_size)
+    links: list[dict] = []
+    for number in paginator.get_elided_page_range(
+        min(query.page, paginator.num_pages),
+        on_each_side=PAGES_ON_EACH_SIDE,
+        on_ends=PAGES_ON_ENDS,
+    ):
+        if number == Paginator.ELLIPSIS:
             links.append({"gap": True})
-        links.append(
-            {
-                "number": number,
-                "url": _url(base_url, query, page=number),
-                "current": number == query.page,
-            }
-        )
-        previous = number
+        else:
+            links.append(
+                {
+                    "number": number,
+                    "url": _url(base_url, query, page=number),
+                    "current": number == (query.page if current is None else current),
+                }
+            )
     return links
 
 
+def _shown(value: str) -> str:
+    return value if len(value) <= SHOWN_VALUE_LENGTH else value[:SHOWN_VALUE_LENGTH] + "…"
+
+
+def _last_value(params, name: str) -> str:
+    values = [clean_text(v).strip() for v in params.getlist(name) if clean_text(v).strip()]
+    return values[-1] if values else ""
+
+
+def _malformed_values(params, query: SearchQuery, problems: list[SearchParamError]):
+    """The facet values of the URL the parser left out, as (facet, value) pairs.
+
+    Every facet normaliser only trims and changes case, so a value was left out
+    when no value of the query equals it, compared without case.
+    """
+    for name in dict.fromkeys(p.parameter for p in problems if p.parameter in FACETS):
+        kept = {value.casefold() for value in getattr(query, name)}
+        for raw in params.getlist(name):
+            value = clean_text(raw).strip()
+            if value and value.casefold() not in kept:
+                yield name, value
+
+
+def _unknown_values(results: SearchResults) -> dict[str, tuple[str, ...]]:
+    """Well-formed filter values that name nothing: a slug or language code no
+    profile uses. Engines list such a selected value with itself as its label and
+    a count of 0; every known value has a label of its own (a name)."""
+    unknown: dict[str, tuple[str, ...]] = {}
+    for name in FACETS:
+        values = tuple(
+            value.value
+            for value in results.facets.get(name, [])
+            if value.selected and value.count == 0 and value.label == value.value
+        )
+        if values and name not in ("career_stage", "open_to", "country"):
+            unknown[name] = values
+    return unknown
+
+
+def _notes(params, problems: list[SearchParamError], typed_text: str, text_ignored: bool):
+    """What the page says about the parts of the address it could not use, in plain words."""
+    notes = []
+    if text_ignored:
+        if words(typed_text):
+            notes.append(
+                _(
+                    "“%(text)s” has only very common words, so it was not searched for. "
+                    "Try a name, a topic or a place."
+                )
+                % {"text": _shown(typed_text)}
+            )
+        else:
+            notes.append(
+                _(
+                    "“%(text)s” has no letters or numbers to search for. "
+                    "Try a name, a topic or a place."
+                )
+                % {"text": _shown(typed_text)}
+            )
+    for problem in problems:
+        if problem.parameter == "page":
+            notes.append(
+                _("“%(value)s” is not a page number, so the first page is shown.")
+                % {"value": _shown(_last_value(params, "page"))}
+            )
+        elif problem.parameter == "sort":
+            notes.append(
+                _("“%(value)s” is not a way to sort, so the results are sorted by relevance.")
+                % {"value": _shown(_last_value(params, "sort"))}
+            )
+        elif problem.parameter not in FACETS:
+            notes.append(_("Part of this address could not be used and was ignored."))
+    return list(dict.fromkeys(notes))
+
+
 def directory_context(request: HttpRequest, base_url: str) -> dict:
-    """Everything the directory page shows, from one search (a fixed number of queries)."""
-    parsed = parse_search_query_lenient(request.GET)
-    query = parsed.query
+    """Everything the directory page shows, from one search (a fixed number of queries).
+
+    What the URL asks for and cannot be answered is said in plain words rather than
+    answered with an error: filter values that name nothing become removable chips,
+    text without searchable words is not searched for (rather than listing everyone
+    as if they matched), and a page past the end says how many pages there are.
+    Only a filter value that is well formed but unknown costs a second search.
+    """
+    params = request.GET
+    parsed = parse_search_query_lenient(params)
+    query, problems = parsed.query, list(parsed.problems)
+
+    # A page number too far for the engines to page to (past MAX_RESULT_WINDOW) is
+    # still a page number: answer it like any page past the end.
+    requested_page = query.page
+    raw_page = _last_value(params, "page")
+    if any(p.parameter == "page" for p in problems) and NUMBER_RE.match(raw_page):
+        if int(raw_page) >= 1:
+            problems = [p for p in problems if p.parameter != "page"]
+            requested_page = int(raw_page)
+
+    typed_text = query.text
+    text_ignored = bool(typed_text) and not search_terms(typed_text)
+    if text_ignored:
+        query = replace(query, text="")
+
+    ignored = [
+        IgnoredValue(FACET_LEGENDS[name], _shown(value), "")
+        for name, value in _malformed_values(params, query, problems)
+    ]
     results = get_engine().search(query)
+    unknown = _unknown_values(results)
+    if unknown:
+        ignored += [
+            IgnoredValue(FACET_LEGENDS[name], _shown(value), "")
+            for name, values in unknown.items()
+            for value in values
+        ]
+        query = replace(
+            query,
+            **{
+                name: tuple(v for v in getattr(query, name) if v not in values)
+                for name, values in unknown.items()
+            },
+        )
+        results = get_engine().search(query)
+    for item in ignored:
+        item.remove_url = _url(base_url, replace(query, text=typed_text), page=1)
     topic_labels = {value.value: value.label for value in results.facets.get("topic", [])}
     hits = [
         {
@@ -137,22 +295,37 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
         }
         for hit in results.hits
     ]
+    past_the_end = requested_page > results.page_count
+    on_a_page = not past_the_end and requested_page == query.page
+    groups = facet_groups(results, base_url)
     return {
         "directory_url": base_url,
         "search_query": query,
+        "typed_text": typed_text,
         "results": results,
         "hits": hits,
-        "facet_groups": facet_groups(results, base_url),
+        "facet_groups": groups,
+        "selected_count": sum(len(group.selected) for group in groups),
         "sort_options": [(value, label) for value, label in SORT_LABELS.items()],
-        "problems": parsed.problems,
+        "notes": _notes(params, problems, typed_text, text_ignored),
+        "ignored": ignored,
         "filtered": has_filters(query) or bool(query.text),
-        "past_the_end": query.page > results.page_count,
+        "past_the_end": past_the_end,
+        # Past the window but not the end: only narrowing the search gets there.
+        "past_the_window": not past_the_end and requested_page != query.page,
+        "result_window": MAX_RESULT_WINDOW,
         "first_hit": (query.page - 1) * query.page_size + 1,
         "last_hit": min(query.page * query.page_size, results.total),
-        "page_links": page_links(results, base_url) if results.page_count > 1 else [],
-        "previous_url": _url(base_url, query, page=query.page - 1) if query.page > 1 else "",
+        "page_links": (
+            page_links(results, base_url, current=requested_page) if results.page_count > 1 else []
+        ),
+        "previous_url": (
+            _url(base_url, query, page=query.page - 1) if on_a_page and query.page > 1 else ""
+        ),
         "next_url": (
-            _url(base_url, query, page=query.page + 1) if query.page < results.page_count else ""
+            _url(base_url, query, page=query.page + 1)
+            if on_a_page and query.page < results.page_count
+            else ""
         ),
         "last_page_url": _url(base_url, query, page=results.page_count),
         "clear_url": base_url,
@@ -194,6 +367,8 @@ def site_search(request: HttpRequest) -> HttpResponse:
         "search/search.html",
         {
             "search_text": text,
+            # Nothing searched for: say why truthfully (stop words, or no words at all).
+            "only_common_words": bool(text) and not terms and bool(words(text)),
             "page_obj": page_obj,
             "researchers": researchers,
             "directory_url": "/directory/?" + urlencode(params),

@@ -140,6 +140,9 @@ def item_context(page: NewsPage) -> dict[str, Any]:
         "date": page.date,
         "summary": summary,
         "image_url": _image_url(page),
+        # The editor's description of the image; the image is a link to the item,
+        # so without one the link is named by the item's title.
+        "image_alt": (page.image.description if page.image else "") or page.title,
     }
 
 

@@ -30,3 +30,12 @@ def similar_researchers(page, limit: int = SIMILAR_LIMIT) -> list[Hit]:
     except Exception:
         logger.exception("Similar researchers of %s could not be found", page.pk)
         return []
+
+
+@register.filter
+def shared_topics(hit: Hit, topics) -> list:
+    """The topics of this profile that a suggested researcher also has: why they are
+    suggested. `topics` are the profile's Topic objects, already fetched for the
+    page, so naming them costs no query."""
+    slugs = set(getattr(hit, "topics", None) or [])
+    return [topic for topic in topics or [] if topic.slug in slugs]

@@ -267,11 +267,72 @@ def test_layout_fits_a_phone(open_tab, live_server, people):
         if scroll_width > PHONE["width"]:
             too_wide[path] = scroll_width
         if path.startswith("/directory/?") or path == "/directory/":
-            filters = tab.locator("#directory-facets").bounding_box()
+            filters = tab.locator("#directory-filters").bounding_box()
             results = tab.locator("#directory-results").bounding_box()
             assert results["y"] >= filters["y"] + filters["height"], f"{path}: side by side"
             assert filters["x"] >= 0 and filters["x"] + filters["width"] <= PHONE["width"]
     assert too_wide == {}, f"pages wider than the phone (px): {too_wide}"
+
+
+PHONE_390 = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_the_results_come_first_and_a_tap_shows_its_effect(
+    open_tab, live_server, people
+):
+    """Issue 8: at 390 px the filters fold behind "Filters (n selected)"; the first
+    result is on the first screen; after a tap the count by the filters changes."""
+    tab = open_tab(viewport=PHONE_390, has_touch=True, is_mobile=True)
+    visit(tab, live_server, "/directory/")
+    expect_results(tab, ["Alba Quispe", "Bea Thornton"])
+    first = tab.locator(".researcher-list .researcher-card").first.bounding_box()
+    assert first["y"] + 40 < PHONE_390["height"], f"first result starts at {first['y']} px"
+    summary = tab.locator("#directory-filters > summary")
+    expect(summary).to_have_text("Filters (0 selected)")
+    expect(facet(tab, "country", "GB")).to_be_hidden()
+
+    summary.tap()
+    facet(tab, "country", "GB").tap()
+    count = tab.locator("#filters-result-count")
+    expect(count).to_have_text("Show 1 researcher")
+    expect(count).to_be_in_viewport()
+    expect(summary).to_have_text("Filters (1 selected)")
+    expect_results(tab, ["Bea Thornton"])
+
+    count.tap()  # folds the filters away and shows the results
+    expect(facet(tab, "country", "GB")).to_be_hidden()
+    expect(tab.locator("#results-heading")).to_be_in_viewport()
+
+
+def test_on_a_phone_the_filters_open_without_javascript(open_tab, live_server, people):
+    tab = open_tab(viewport=PHONE_390, java_script_enabled=False)
+    visit(tab, live_server, "/directory/?open_to=mentoring")
+    first = tab.locator(".researcher-list .researcher-card").first.bounding_box()
+    assert first["y"] + 40 < PHONE_390["height"], f"first result starts at {first['y']} px"
+    summary = tab.locator("#directory-filters > summary")
+    expect(summary).to_have_text("Filters (1 selected)")
+    summary.click()
+    facet(tab, "country", "GB").check()
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Apply filters").click()
+    expect(tab).to_have_url(re.compile(r"country=GB"))
+    expect(tab.locator("#directory-filters > summary")).to_have_text("Filters (2 selected)")
+
+
+def test_on_a_wide_screen_the_filters_are_always_open(open_tab, live_server, people):
+    for javascript in (True, False):
+        tab = open_tab(java_script_enabled=javascript)
+        visit(tab, live_server, "/directory/")
+        expect(tab.locator("#directory-filters > summary")).to_be_hidden()
+        expect(facet(tab, "country", "GB")).to_be_visible()
+
+
+def test_a_long_site_search_wraps_on_a_phone(open_tab, live_server, people):
+    tab = open_tab(viewport=PHONE_390)
+    long_query = "electrochemicalimpedancespectroscopy" * 4
+    for path in (f"/search/?q={long_query}", f"/directory/?q={long_query}"):
+        visit(tab, live_server, path)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE_390["width"], path
 
 
 def test_data_migration_pages_survive_flushes(live_server):

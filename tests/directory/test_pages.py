@@ -350,8 +350,8 @@ def test_parent_topic_page_lists_subtopics(client, people):
     html = client.get("/directory/topics/raw-materials/").content.decode()
     assert 'href="/directory/topics/direct-lithium-extraction/"' in html
     assert 'href="/directory/topics/lithium-refining-and-chemicals/"' in html
-    assert card_titles(html) == []
-    assert "No researchers on this topic yet." in html
+    # Issue 8: a parent topic lists its subtopics' researchers (Alba is on DLE).
+    assert card_titles(html) == ["Alba Quispe"]
 
 
 def test_institution_page_lists_researchers_and_facilities(client, people, atacama):

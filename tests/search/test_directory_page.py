@@ -107,10 +107,58 @@ def test_page_past_the_end(client, indexed):
 
 
 def test_bad_values_are_ignored_with_a_note(client, indexed):
+    """Issue 8 changed how: plain words and removable chips, not parser messages."""
     html = get(client, "career_stage=wizard&page=0&country=ZZ&q=lithium")
-    assert 'role="alert"' in html
-    assert "career_stage" in html and "country" in html and "page" in html
+    assert "“0” is not a page number, so the first page is shown." in html
     assert count_line(html) == "3 researchers found"
+
+
+def chips(html: str) -> dict[str, str]:
+    """The chips of filters that were left out: their words and where they lead."""
+    return {
+        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", text))).strip(): unescape(href)
+        for href, text in re.findall(
+            r'<li class="ignored-filter"><a href="([^"]*)"[^>]*>(.*?)</a></li>', html, re.S
+        )
+    }
+
+
+def test_bad_filter_values_are_removable_chips_in_plain_words(client, indexed):
+    html = get(client, "career_stage=wizard&country=ZZ&topic=no-such-topic&q=lithium")
+    assert count_line(html) == "3 researchers found"  # as if they had not been given
+    assert chips(html) == {
+        "Career stage: “wizard” is not one we know, so it was left out × "
+        "(remove it from the address)": "/directory/?q=lithium",
+        "Country: “ZZ” is not one we know, so it was left out × "
+        "(remove it from the address)": "/directory/?q=lithium",
+        "Topic: “no-such-topic” is not one we know, so it was left out × "
+        "(remove it from the address)": "/directory/?q=lithium",
+    }
+    for developer_words in ("is not one of", "career_stage:", "ISO 3166", "slug"):
+        assert developer_words not in html
+
+
+def test_a_page_past_the_result_window_says_how_many_pages_there_are(client, indexed):
+    html = get(client, "q=lithium&page=9999")
+    assert "There is only 1 page of results." in html
+    assert "first 10,000 results" not in html and "page:" not in html
+    assert '<a href="/directory/?q=lithium" data-directory-link>Go to the last page</a>' in html
+    assert "<h3>" not in html.split('id="directory-hits"')[1]  # no cards
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("%F0%9F%94%8B", "“🔋” has no letters or numbers to search for."),
+        ("%21%21%21+%3F", "“!!! ?” has no letters or numbers to search for."),
+        ("the+of", "“the of” has only very common words, so it was not searched for."),
+    ],
+)
+def test_text_with_nothing_to_search_for_is_not_labelled_as_results(client, indexed, text, note):
+    html = get(client, "q=" + text)
+    assert note in html
+    assert count_line(html) == "8 researchers"  # the directory, not "8 researchers found"
+    assert 'class="active-filters"' not in html
 
 
 def test_hostile_input_is_harmless(client, indexed):
@@ -169,3 +217,23 @@ def test_profile_query_count_does_not_grow_with_topics(client, indexed):
     with CaptureQueriesContext(connection) as second:
         assert client.get(twelve.url).status_code == 200
     assert len(first) == len(second)
+
+
+def similar_card(html: str, name: str) -> str:
+    section = html[html.index('id="similar-heading"') :]
+    start = section.index(f">{name}</a>")
+    return section[start : section.index("</li>\n", start)]
+
+
+def test_similar_cards_show_the_topics_they_share(client, indexed):
+    """Issue 8: a suggestion says why, with the topics both researchers work on."""
+    html = client.get(indexed.r["maria"].url).content.decode()
+    card = similar_card(html, "José Pérez")
+    assert "Also works on" in card
+    assert ">Direct lithium extraction</a>" in card
+    assert ">Cathode active materials (CAM)</a>" in card
+
+    tom = client.get(indexed.r["tom"].url).content.decode()
+    card = similar_card(tom, "María González")
+    assert ">Direct lithium extraction</a>" in card
+    assert "Cathode active materials" not in card  # María's, but not Tom's

@@ -80,6 +80,18 @@ def test_empty_and_hostile_queries(client, news):
         titles(client, query)
 
 
+def test_common_words_are_named_only_when_they_are_the_reason(client, news):
+    """Issue 8: an emoji or punctuation is not "all very common words"."""
+    common = "Those are all very common words."
+    nothing = "There are no letters or numbers in it to search for."
+    for text in ("the of", "de la", "o"):
+        html = client.get("/search/", {"q": text}).content.decode()
+        assert common in html and nothing not in html, text
+    for text in ("🔋", "!!! ?", "— …"):
+        html = client.get("/search/", {"q": text}).content.decode()
+        assert nothing in html and common not in html, text
+
+
 def test_pages_of_results(client, news):
     for n in range(12):
         NewsPageFactory(title=f"Recycling update {n}")

@@ -11,7 +11,11 @@
  *  - focus stays where it was (the checkbox or the search box), the result count
  *    is announced by its live region, and page links move focus to the results;
  *  - the search box is an ARIA 1.2 combobox: Down/Up move through suggestions,
- *    Enter opens one, Escape closes the list.
+ *    Enter opens one, Escape closes the list;
+ *  - on a phone the filters fold behind a <details> disclosure (which works
+ *    without this script); its summary ("Filters (2 selected)") and the count at
+ *    the foot of the open filters follow each tap, so the visitor sees the effect
+ *    where they are looking. On wide screens the filters are always open.
  * If a fetch fails the browser simply navigates to the URL.
  */
 (function () {
@@ -29,6 +33,9 @@
   var count = document.getElementById("result-count");
   var heading = document.getElementById("results-heading");
   var listbox = document.getElementById("directory-suggestions");
+  var filters = document.getElementById("directory-filters");
+  var showResults = document.getElementById("filters-result-count");
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 48.0625rem)") : null;
   var pending = null;
   var typingTimer = null;
   var lastUrl = window.location.href;
@@ -50,6 +57,39 @@
     if (current && next) {
       current.innerHTML = next.innerHTML;
     }
+  }
+
+  function copyText(doc, id) {
+    var current = document.getElementById(id);
+    var next = doc.getElementById(id);
+    if (current && next && current.textContent !== next.textContent) {
+      current.textContent = next.textContent;
+    }
+  }
+
+  function syncFilters() {
+    if (filters && wide && wide.matches) {
+      filters.open = true;
+    }
+  }
+  syncFilters();
+  if (wide) {
+    if (wide.addEventListener) {
+      wide.addEventListener("change", syncFilters);
+    } else if (wide.addListener) {
+      wide.addListener(syncFilters);
+    }
+  }
+  if (showResults && filters) {
+    // "Show 12 researchers": fold the filters away and move to the results.
+    showResults.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (!(wide && wide.matches)) {
+        filters.open = false;
+      }
+      heading.focus();
+      heading.scrollIntoView({ block: "start" });
+    });
   }
 
   function load(url, mode, focusResults) {
@@ -74,6 +114,8 @@
         if (nextCount && count.textContent !== nextCount.textContent) {
           count.textContent = nextCount.textContent;
         }
+        copyText(doc, "filters-summary-text");
+        copyText(doc, "filters-result-count");
         if (mode === "pop") {
           var nextInput = doc.getElementById("directory-q");
           var nextSort = doc.getElementById("directory-sort");
