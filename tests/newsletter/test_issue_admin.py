@@ -41,7 +41,6 @@ def unpublished_issue(**kwargs):
 def test_the_newsletter_menu_has_issues(admin_client) -> None:
     home = admin_client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("newsletter_issue_list:index") in home
-    assert '"Issues"' in home or "Issues" in home
 
 
 def test_the_issue_list_shows_every_issue_and_its_sending_state(admin_client) -> None:
