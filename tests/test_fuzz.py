@@ -237,6 +237,14 @@ def test_url_patterns_with_hostile_path_segments(site):
     fuzz.check()
 
 
+def test_similar_researchers_of_every_profile_state(site):
+    """Unpublished, private, topic-less and country-less profiles (issues 7.4, 13.2)."""
+    fuzz = Fuzzer()
+    for pk in ResearcherPage.objects.values_list("pk", flat=True):
+        fuzz.get(f"/api/directory/researchers/{pk}/similar")
+    fuzz.check()
+
+
 def test_pages_with_hostile_path_segments(site):
     fuzz = Fuzzer()
     for url in site.page_urls:

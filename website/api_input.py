@@ -2,8 +2,9 @@
 
 Wagtail hands query values to the database as they come: a double quote or a
 NUL in `search` breaks SQLite's FTS5 syntax, whitespace alone leaves the search
-backend with no query at all, and a number beyond 64 bits (`?offset=`, `?id=`,
-`?child_of=`) overflows the database driver. These checks run before Wagtail's
+backend with no query at all, a number beyond 64 bits (`?offset=`, `?id=`,
+`?child_of=`) overflows the database driver, and PostgreSQL refuses NUL in text
+(`?locale=`, `find?html_path=`). These checks run before Wagtail's
 own, so what reaches the database is always something it can take.
 """
 
@@ -73,6 +74,9 @@ class CheckedInputMixin:
         for name, value in request.GET.items():
             if _NUMBER.fullmatch(value.strip()) and abs(int(value)) > MAX_INTEGER:
                 raise BadRequestError(f"{name} cannot be higher than {MAX_INTEGER}")
+            # PostgreSQL text cannot hold NUL; `search` drops it with the other punctuation.
+            if "\x00" in value and name != "search":
+                raise BadRequestError(f"{name} cannot contain a NUL character")
 
     def find_object(self, queryset: Any, request: Request) -> Any:
         try:

@@ -100,3 +100,13 @@ def test_search_words():
     assert search_words('"lithium\x00 (brine*)\u2028') == "lithium brine"
     assert search_words(" \t\n") == ""
     assert search_words("x" * 1000) == "x" * 200
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"), [("/api/v2/pages/", "locale"), ("/api/v2/pages/find/", "html_path")]
+)
+def test_api_nul_in_a_text_parameter_is_a_400(client, pages, url, parameter):
+    """PostgreSQL text cannot hold NUL: it used to be a 500 there."""
+    response = client.get(url, {parameter: "en\x00"})
+    assert response.status_code == 400
+    assert response.json() == {"message": f"{parameter} cannot contain a NUL character"}
