@@ -221,7 +221,7 @@ def researchers_bulk_saved_handler(sender, pks, **kwargs) -> None:
 def researchers_at_or_below(page_id: int | None) -> list[int]:
     """Profiles in the subtree of a page (the page included), by its tree path."""
     path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
-    if path is None:  # the page is being deleted with its restriction
+    if path is None:  # the page is gone already
         return []
     return list(ResearcherPage.objects.filter(path__startswith=path).values_list("pk", flat=True))
 

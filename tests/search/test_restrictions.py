@@ -18,6 +18,7 @@ from wagtail.models import PageViewRestriction
 
 from directory.models import ResearcherPage
 from search.engines.database import DatabaseEngine
+from search.types import SearchQuery
 from tests.search.conftest import make_researcher
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,24 @@ def test_a_restriction_hides_the_profile_everywhere_until_removed(client, world,
 
     restriction.delete()
     assert visible_on(client, secret, emily) == everywhere
+
+
+def test_moving_a_profile_into_and_out_of_a_private_section(world, secret):
+    """Moving changes the tree path, not the profile: the move itself re-indexes."""
+    from directory.models import DirectoryIndexPage
+
+    directory = secret.get_parent()
+    private = directory.get_parent().add_child(
+        instance=DirectoryIndexPage(title="Consortium directory", slug="consortium")
+    )
+    restrict(private, PageViewRestriction.LOGIN)
+    engine = DatabaseEngine()
+    assert engine.search(SearchQuery(text="confidential")).total == 1
+
+    secret.move(private, pos="last-child")
+    assert engine.search(SearchQuery(text="confidential")).total == 0
+    ResearcherPage.objects.get(pk=secret.pk).move(directory, pos="last-child")
+    assert engine.search(SearchQuery(text="confidential")).total == 1
 
 
 def test_site_search_leaves_out_restricted_pages_but_not_their_neighbours(client, world, secret):
