@@ -9,10 +9,14 @@ visitor whether an address is on the list.
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import task
 
 from newsletter import emails, services
 from newsletter.models import Subscriber
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -67,6 +71,6 @@ def send_address_change(subscriber_id: int) -> None:
         try:
             emails.send_address_change_email(subscriber)
         except Exception:
-            services.logger.exception(
+            logger.exception(
                 "Could not send the address confirmation to subscriber %s", subscriber.pk
             )

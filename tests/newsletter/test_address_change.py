@@ -224,3 +224,22 @@ def test_services_admin_changed_without_a_new_address_sends_nothing():
         person, previous_email=OLD, previous_status="subscribed", changed_by="x", new_email=OLD
     )
     assert mail.outbox == [] and person.pending_email == ""
+
+
+def test_admin_requests_send_no_e_mail_themselves(admin_client, settings):
+    """The admin's e-mail (new subscriber, address change) goes through the task queue."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    person = member()
+    default_task_backend.clear()
+    edit(admin_client, person, NEW)
+    admin_client.post(
+        f"{ADMIN}new/", {"email": "added@litio.cl", "language": "en", "status": "pending"}
+    )
+    assert mail.outbox == []
+    enqueued = [(r.task.name, r.args) for r in default_task_backend.results]
+    added = Subscriber.objects.get(email="added@litio.cl")
+    assert ("send_address_change", [person.pk]) in enqueued
+    assert ("send_confirmation", [added.pk]) in enqueued
+    default_task_backend.clear()
