@@ -254,10 +254,10 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
     # still a page number: answer it like any page past the end.
     requested_page = query.page
     raw_page = _last_value(params, "page")
-    if any(p.parameter == "page" for p in problems) and NUMBER_RE.match(raw_page):
-        if int(raw_page) >= 1:
-            problems = [p for p in problems if p.parameter != "page"]
-            requested_page = int(raw_page)
+    too_far = NUMBER_RE.match(raw_page) and int(raw_page) >= 1
+    if too_far and any(p.parameter == "page" for p in problems):
+        problems = [p for p in problems if p.parameter != "page"]
+        requested_page = int(raw_page)
 
     typed_text = query.text
     text_ignored = bool(typed_text) and not search_terms(typed_text)

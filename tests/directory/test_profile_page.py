@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def meta_line(html: str) -> str:
-    header = html[html.index('class="profile-header"') : html.index("</header>")]
+    start = html.index('class="profile-header"')
+    header = html[start : html.index("</header>", start)]
     match = re.search(r'<p class="meta">(.*?)</p>', header, re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
 

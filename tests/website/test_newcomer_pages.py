@@ -51,3 +51,23 @@ def test_news_images_carry_the_editors_alt_text(client):
     for url in ("/news/", "/news/ponds/", "/"):
         html = client.get(url).content.decode()
         assert 'alt="Evaporation ponds at the Salar de Atacama"' in html, url
+
+
+def test_issue_email_image_links_have_a_name():
+    """The image in the issue e-mail is a link: its alt text is the link's name."""
+    from django.template.loader import render_to_string
+
+    from newsletter.issues.rendering import item_context
+
+    described = NewsPageFactory(
+        title="Ponds", image=ImageFactory(description="Evaporation ponds at dusk")
+    )
+    undescribed = NewsPageFactory(title="Brine workshop", image=ImageFactory(description=""))
+    items = [item_context(described), item_context(undescribed)]
+    for item in items:
+        item["image_url"] = "https://example.org/image.jpg"  # renditions aside
+    html = render_to_string("newsletter_issues/email.html", {"items": items})
+    assert re.findall(r'<img [^>]*alt="([^"]*)"', html) == [
+        "Evaporation ponds at dusk",
+        "Brine workshop",
+    ]

@@ -204,12 +204,13 @@ def test_news_index_lists_news_newest_first_ten_a_page(client):
 
     first = client.get("/news/")
     assert first.status_code == 200
-    titles = re.findall(r"<h3><a [^>]*>(.*?)</a></h3>", first.content.decode())
+    # The cards' headings are h2 under the page's h1 (issue 8: headings in order).
+    titles = re.findall(r"<h2><a [^>]*>(.*?)</a></h2>", first.content.decode())
     assert titles == [f"Item {day:02d}" for day in range(12, 2, -1)]
     assert "Page 1 of 2" in first.content.decode()
 
     second = client.get("/news/?page=2").content.decode()
-    assert re.findall(r"<h3><a [^>]*>(.*?)</a></h3>", second) == ["Item 02", "Item 01"]
+    assert re.findall(r"<h2><a [^>]*>(.*?)</a></h2>", second) == ["Item 02", "Item 01"]
 
 
 @pytest.mark.django_db
