@@ -30,7 +30,8 @@ def topic_index(request: HttpRequest) -> HttpResponse:
     A parent's count is of the researchers on it or on any of its subtopics, each
     once, as on its own page. A fixed number of queries whatever the number of topics.
     """
-    tagged = ResearcherPage.topics.through.objects.filter(researcherpage__live=True)
+    listed = ResearcherPage.objects.live().public().values("pk")
+    tagged = ResearcherPage.topics.through.objects.filter(researcherpage__in=listed)
     own = dict(
         tagged.values("topic_id")
         .annotate(n=Count("researcherpage_id", distinct=True))

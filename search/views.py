@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from directory.choices import CareerStage, OpenTo
+from newsletter.issues.models import unsent_issues
 from search.engines import get_engine
 from search.highlight import highlight_text, make_snippet
 from search.query import (
@@ -352,6 +353,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
             Page.objects.live()
             .public()
             .exclude(depth__lte=1)
+            .exclude(pk__in=list(unsent_issues().values_list("pk", flat=True)))
             .search(" ".join(terms), operator="and")
         )
         paginator = Paginator(results, SITE_SEARCH_PAGE_SIZE)

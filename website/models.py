@@ -48,7 +48,8 @@ class HomePage(Page):
         context["latest_news"] = (
             NewsPage.objects.live().select_related("image").order_by("-date", "-pk")[:3]
         )
-        researchers = ResearcherPage.objects.live()
+        # Profiles in a private section are counted nowhere, as they are listed nowhere.
+        researchers = ResearcherPage.objects.live().public()
         context["figures"] = {
             "researchers": researchers.count(),
             "institutions": Institution.objects.count(),

@@ -94,3 +94,20 @@ def test_the_directory_counts_only_listed_profiles(pair):
     assert directory.researcher_count == 2
     restrict(secret, PageViewRestriction.PASSWORD)
     assert DirectoryIndexPage.objects.get().researcher_count == 1
+
+
+def topic_counts(client) -> str:
+    html = client.get("/directory/topics/").content.decode()
+    line = next(line for line in html.splitlines() if "/direct-lithium-extraction/" in line)
+    return line
+
+
+def test_the_topic_index_and_home_figures_count_only_listed_profiles(client, pair):
+    _open_one, secret = pair
+    home = client.get("/").content.decode()
+    assert '<strong data-figure="researchers">2</strong>' in home
+    assert "2 researchers" in topic_counts(client)
+
+    restrict(secret.get_parent(), PageViewRestriction.LOGIN)
+    assert '<strong data-figure="researchers">0</strong>' in client.get("/").content.decode()
+    assert "0 researchers" in topic_counts(client)

@@ -53,11 +53,16 @@ def test_a_published_issue_is_not_public_until_sent(client, sent, state):
     assert unsent.full_url not in locations
     assert api_ids(client) == {sent.pk}
     assert client.get(f"/api/v2/pages/{unsent.pk}/").status_code == 404
+    # Matches are highlighted, so look for the links rather than the titles.
+    assert (
+        f'href="{unsent.url}"' not in client.get("/search/", {"q": "secret plans"}).content.decode()
+    )
 
 
 def test_a_sent_issue_is_public(client, sent):
     assert client.get(sent.url).status_code == 200
     assert sent.full_url in sitemap_locations(client)
+    assert f'href="{sent.url}"' in client.get("/search/", {"q": "sent issue"}).content.decode()
     assert client.get(f"/api/v2/pages/{sent.pk}/").status_code == 200
 
 
