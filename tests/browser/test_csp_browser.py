@@ -148,6 +148,12 @@ def test_the_admin_editor_breaks_no_policy(tab, live_server, people, django_user
         expect(tab.frame_locator("#w-preview-iframe").locator(".site-header")).to_be_attached()
         watch.collect()
 
+    # Signed in, the public pages carry Wagtail's user bar: it must live with their policy.
+    tab.goto(f"{base}{alba.url}")
+    tab.locator("wagtail-userbar").get_by_role("button").first.click()
+    expect(tab.locator("wagtail-userbar").get_by_role("menuitem").first).to_be_visible()
+    watch.collect()
+
     tab.goto(f"{base}/admin/images/multiple/add/")
     expect(tab.locator("input[type=file]").first).to_be_attached()
     watch.assert_none()

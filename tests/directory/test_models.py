@@ -201,7 +201,7 @@ def test_names_in_any_script_are_preserved(client, given, family):
     heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
     assert unescape(heading) == f"{given} {family}"
     json_ld = json.loads(
-        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+        re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1)
     )
     assert (json_ld["givenName"], json_ld["familyName"]) == (given, family)
 

@@ -109,8 +109,10 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # First: refuses any sign-in while the account or the address is locked out.
-    "axes.backends.AxesStandaloneBackend",
+    # First: refuses any sign-in while the account or the address is locked out. The
+    # full AxesBackend (not the standalone one) can also load users, for code that
+    # assumes the first backend can (Wagtail's page test helpers).
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
