@@ -7,7 +7,6 @@ researcher's address; the e-mail itself is checked for recipient, Reply-To and b
 import re
 from html import unescape
 from smtplib import SMTPException
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -15,21 +14,18 @@ from django.core.mail import EmailMessage
 from wagtail.models import PageViewRestriction
 
 from directory import contact
-from newsletter import ratelimit
 from tests.factories import ResearcherPageFactory, directory_index
 
 pytestmark = pytest.mark.django_db
 
 JOSE_EMAIL = "jose.perez.private@unab.example.cl"
 MESSAGE = "Hola José, I read your paper on brine chemistry and would like to talk."
-# The start of an hour, plus a minute: the rate limit's window can't turn mid-test.
-FIXED_NOW = 1_750_003_200 + 60
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache(monkeypatch):
+def _clean_cache(clock):
+    """An empty cache and a still clock: the rate limits' windows can't turn mid-test."""
     cache.clear()
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: FIXED_NOW))
     yield
     cache.clear()
 
@@ -462,15 +458,12 @@ def test_a_forged_report_link_records_nothing(client, token):
     assert not ContactReport.objects.exists()
 
 
-def test_a_report_link_older_than_90_days_does_not_work(client, url, mailoutbox, monkeypatch):
-    from django.core import signing
-
+def test_a_report_link_older_than_90_days_does_not_work(client, url, mailoutbox, clock):
     from directory.models import ContactReport
 
     client.post(url, valid_post())
     link = report_link(mailoutbox[0])
-    real_time = signing.time.time
-    monkeypatch.setattr(signing.time, "time", lambda: real_time() + 91 * 86400)
+    clock.shift(91 * 86400)
     assert client.post(link).status_code == 404
     assert not ContactReport.objects.exists()
 

@@ -260,8 +260,10 @@ def test_a_later_success_supersedes_an_earlier_failure(mailchimp, changed, deliv
 
 
 def test_a_deferring_backend_gets_the_next_run_scheduled_at_the_backoff(
-    mailchimp, settings, changed
+    mailchimp, settings, changed, clock
 ) -> None:
+    # A still clock: the task's run_after is max(next attempt, now), and a slow call
+    # would otherwise make "now" the later of the two.
     from newsletter.mailchimp.tasks import deliver_pending_changes
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -4,11 +4,10 @@ and the Wagtail admin for subscribers."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.core import mail, signing
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
@@ -184,12 +183,11 @@ def test_rate_limit_per_ip(client):
     assert footer_post(client, "p7@example.org", ip="198.51.100.6").status_code == 302
 
 
-def test_rate_limit_window_resets(client, monkeypatch, settings):
+def test_rate_limit_window_resets(client, clock, settings):
     settings.NEWSLETTER_SIGNUP_RATE = (1, 60)
     assert footer_post(client, "a@example.org").status_code == 302
     assert footer_post(client, "b@example.org").status_code == 429
-    real = time.time
-    monkeypatch.setattr("newsletter.ratelimit.time.time", lambda: real() + 61)
+    clock.shift(61)
     assert footer_post(client, "c@example.org").status_code == 302
 
 
@@ -269,11 +267,10 @@ def test_tampered_confirmation_link_changes_nothing(client):
     assert pending.status == SubscriberStatus.PENDING
 
 
-def test_expired_confirmation_link_says_so_and_changes_nothing(client, monkeypatch):
+def test_expired_confirmation_link_says_so_and_changes_nothing(client, clock):
     pending = subscriber(status=SubscriberStatus.PENDING)
     token = tokens.make_confirmation_token(pending)
-    real = time.time
-    monkeypatch.setattr(signing.time, "time", lambda: real() + 8 * 86400)
+    clock.shift(8 * 86400)
     assert client.post(f"/newsletter/confirm/{token}/").status_code == 400
     response = client.get(f"/newsletter/confirm/{token}/")
     assert response.status_code == 400

@@ -8,14 +8,12 @@ import datetime as dt
 import logging
 
 import pytest
-import time_machine
 from axes.models import AccessAttempt
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -27,12 +25,6 @@ def _throttle_on(settings):
 @pytest.fixture
 def editor(django_user_model):
     return django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def sign_in(username: str, password: str, address: str = "203.0.113.7", **headers):
