@@ -84,7 +84,6 @@ PARAMETERS = {
     "/api/directory/search": SEARCH,
     "/api/directory/autocomplete": ["q"],
     "/api/v2/pages/": API + ["child_of", "descendant_of", "ancestor_of", "locale", "title"],
-    "/api/v2/images/": API,
     "/api/v2/pages/find/": ["id", "html_path"],
     "/news/": ["page"],
 }
@@ -204,7 +203,7 @@ def test_the_resolver_walk_finds_the_public_patterns():
         "api/directory/search",
         "api/directory/researchers/<researcher_id>/similar",
         "api/v2/pages/",
-        "api/v2/images/<pk>/",
+        "api/v2/pages/<pk>/",
         "directory/contact/<pk>/",
         "newsletter/preferences/<token>/",
         "newsletter/mailchimp/webhook/<secret>/",
