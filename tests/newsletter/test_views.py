@@ -491,3 +491,15 @@ def test_admin_erase_calls_services_erase(admin_client, monkeypatch):
     response = admin_client.post(f"{ADMIN}delete/{member.pk}/")
     assert response.status_code == 302
     assert erased == [member.pk]
+
+
+def test_preference_and_unsubscribe_pages_mask_the_address(client):
+    member = subscriber("ana.souza@example.org")
+    token = tokens.make_manage_token(member)
+    for url in (f"/newsletter/preferences/{token}/", f"/newsletter/unsubscribe/{token}/"):
+        html = client.get(url).content.decode()
+        assert "ana.souza@example.org" not in html
+        assert "a•••@example.org" in html
+    client.post(f"/newsletter/unsubscribe/{token}/")
+    html = client.get(f"/newsletter/preferences/{token}/").content.decode()
+    assert "ana.souza@" not in html and "a•••@example.org" in html
