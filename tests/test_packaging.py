@@ -10,6 +10,7 @@ empty database from a folder outside the checkout.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,6 +21,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ("website", "directory", "search", "newsletter")
+#: What a checkout holds beside the source, at its top level only (apps have static/).
+NOT_SOURCE = {".git", ".venv", "build", "media", "static", "sent-mail", "db.sqlite3"}
+
+
+def not_source(folder: str, names: list[str]) -> set[str]:
+    top = Path(folder) == ROOT
+    return {
+        name
+        for name in names
+        if name == "__pycache__" or name.endswith(".egg-info") or (top and name in NOT_SOURCE)
+    }
 
 
 def run(*args: str | os.PathLike, cwd: Path, env: dict | None = None) -> str:
@@ -33,10 +45,13 @@ def run(*args: str | os.PathLike, cwd: Path, env: dict | None = None) -> str:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    build = tmp_path_factory.mktemp("build")
+    # setuptools builds in the source folder: build from a copy, so the checkout gets
+    # no build/ or egg-info left behind.
+    source = tmp_path_factory.mktemp("source") / "project"
+    shutil.copytree(ROOT, source, ignore=not_source)
     run(
         sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-        "--wheel-dir", out, ROOT, cwd=build,
+        "--wheel-dir", out, source, cwd=source,
     )  # fmt: skip
     (found,) = out.glob("battery_community-*.whl")
     return found
