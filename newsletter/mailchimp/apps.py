@@ -11,12 +11,12 @@ class MailchimpSyncConfig(AppConfig):
 
     def ready(self) -> None:
         """Follow local subscriber changes; the receivers do nothing unless configured."""
-        from newsletter.mailchimp import signals
+        from newsletter.mailchimp import receivers
         from newsletter.models.subscribers import subscriber_changed, subscriber_erased
 
         subscriber_changed.connect(
-            signals.on_subscriber_changed, dispatch_uid="newsletter_mailchimp_changed"
+            receivers.on_subscriber_changed, dispatch_uid="newsletter_mailchimp_changed"
         )
         subscriber_erased.connect(
-            signals.on_subscriber_erased, dispatch_uid="newsletter_mailchimp_erased"
+            receivers.on_subscriber_erased, dispatch_uid="newsletter_mailchimp_erased"
         )

@@ -1,11 +1,12 @@
-"""The configured mailchimp-marketing client, and the facts its quirks hide.
+"""Talking to Mailchimp: the configured SDK client, one error type, and `Api`.
 
 The client hard-codes `https://<server>.api.mailchimp.com/3.0` and ignores
 `Configuration.host`, so MAILCHIMP_API_URL is applied by setting
 `api_client.host` directly. It raises `ApiClientError` only for error responses
 that have a JSON body; a body-less error (a 429 or 403 under load) comes back as
 a `requests.Response`, so every call goes through `call()` below, which turns
-both into one `MailchimpError`.
+both into one `MailchimpError` (docs/mailchimp-api.md §7). `Api` binds the
+client to the audience and is what the rest of the sync calls.
 """
 
 from __future__ import annotations
@@ -125,3 +126,87 @@ def call(method: Callable[..., Any], *args, **kwargs) -> Any:
             )
         return None  # an empty success (204)
     return result
+
+
+class Api:
+    """The SDK client bound to the audience, counting every API call it makes.
+
+    Every call goes through call() above, so error bodies (problem+json strings)
+    and body-less errors (returned, not raised, by the SDK) become MailchimpError.
+    Each method is one Marketing API call (the SDK's method map:
+    docs/mailchimp-api.md §7); the count is what the commands report.
+    """
+
+    def __init__(
+        self,
+        client: mailchimp_marketing.Client | None = None,
+        list_id: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.client = client or get_client(timeout=timeout)
+        self.list_id = list_id or settings.MAILCHIMP_AUDIENCE_ID
+        self.calls = 0
+
+    def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return call(method, *args, **kwargs)
+
+    # members
+    def set_member(self, subscriber_hash: str, body: dict) -> dict:
+        return self._call(self.client.lists.set_list_member, self.list_id, subscriber_hash, body)
+
+    def update_member(self, subscriber_hash: str, body: dict) -> dict:
+        return self._call(self.client.lists.update_list_member, self.list_id, subscriber_hash, body)
+
+    def archive_member(self, subscriber_hash: str) -> None:
+        self._call(self.client.lists.delete_list_member, self.list_id, subscriber_hash)
+
+    def delete_member_permanently(self, subscriber_hash: str) -> None:
+        self._call(self.client.lists.delete_list_member_permanent, self.list_id, subscriber_hash)
+
+    def update_tags(self, subscriber_hash: str, tags: list[dict]) -> None:
+        self._call(
+            self.client.lists.update_list_member_tags,
+            self.list_id,
+            subscriber_hash,
+            {"tags": tags},
+        )
+
+    def list_members(self, **params: Any) -> dict:
+        return self._call(self.client.lists.get_list_members_info, self.list_id, **params)
+
+    # interests and webhooks
+    def interest_categories(self) -> dict:
+        return self._call(self.client.lists.get_list_interest_categories, self.list_id, count=1000)
+
+    def create_interest_category(self, body: dict) -> dict:
+        return self._call(self.client.lists.create_list_interest_category, self.list_id, body)
+
+    def interests(self, category_id: str) -> dict:
+        return self._call(
+            self.client.lists.list_interest_category_interests,
+            self.list_id,
+            category_id,
+            count=1000,
+        )
+
+    def create_interest(self, category_id: str, body: dict) -> dict:
+        return self._call(
+            self.client.lists.create_interest_category_interest,
+            self.list_id,
+            category_id,
+            body,
+        )
+
+    def webhooks(self) -> dict:
+        return self._call(self.client.lists.get_list_webhooks, self.list_id)
+
+    def create_webhook(self, body: dict) -> dict:
+        return self._call(self.client.lists.create_list_webhook, self.list_id, body)
+
+    # batches
+    def start_batch(self, operations: list[dict]) -> dict:
+        return self._call(self.client.batches.start, {"operations": operations})
+
+    def batch_status(self, batch_id: str) -> dict:
+        return self._call(self.client.batches.status, batch_id)

@@ -17,28 +17,26 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 
-from newsletter.mailchimp.client import MailchimpError
-from newsletter.mailchimp.delivery import backoff_delay
-from newsletter.mailchimp.models import ArchivedContact, SyncState, email_hash
-from newsletter.mailchimp.remote import (
+from newsletter.mailchimp.apply_remote import (
     ARCHIVED,
     by_email,
     create_from_remote,
     has_open_changes,
-    mailchimp_time,
     parse_time,
     profile_update,
     save_remote,
     set_topics,
     status_update,
-    topics_from_interests,
 )
-from newsletter.mailchimp.sync import Api
+from newsletter.mailchimp.client import Api, MailchimpError
+from newsletter.mailchimp.interests import topics_from_interests
+from newsletter.mailchimp.models import ArchivedContact, SyncState, email_hash
+from newsletter.mailchimp.worker import backoff_delay
 from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.models.subscribers import normalise_email
 
@@ -73,6 +71,12 @@ class PullReport:
     mark: str = ""
 
 
+def mailchimp_time(value: datetime) -> str:
+    """A filter timestamp for Mailchimp, in UTC, since it ignores the offset
+    (docs/mailchimp-api.md §3)."""
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
 def apply_member(member: dict[str, Any], archived: set[str] | None = None) -> str:
     """Bring the local record in line with one member as Mailchimp lists it.
 
@@ -87,7 +91,7 @@ def apply_member(member: dict[str, Any], archived: set[str] | None = None) -> st
     topics = topics_from_interests(member.get("interests") or {})
     with transaction.atomic():
         if remote == ARCHIVED:
-            ArchivedContact.record(email, at)  # never written back (see sync.py)
+            ArchivedContact.record(email, at)  # never written back (see deliver.py)
         elif archived is None or email_hash(email) in archived:
             ArchivedContact.forget(email)
         subscriber = by_email(email, Subscriber.objects.select_for_update()).first()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from newsletter.mailchimp.delivery import deliver_due
+from newsletter.mailchimp.worker import deliver_due
 
 
 @task()

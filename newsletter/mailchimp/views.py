@@ -4,7 +4,7 @@ Mailchimp's audience webhooks are unsigned; its advice is a secret in the URL,
 so the secret is compared in constant time and a wrong or missing one gets the
 same 404 as any unknown URL, before anything else is looked at. Even with the
 right secret, only a form body Mailchimp could have sent is taken (400 otherwise,
-see webhooks.py): a JSON body, another content type, or over MAX_BODY.
+see webhook_events.py): a JSON body, another content type, or over MAX_BODY.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.http import (
 from django.views.decorators.csrf import csrf_exempt
 
 from newsletter.mailchimp.client import is_configured
-from newsletter.mailchimp.webhooks import handle
+from newsletter.mailchimp.webhook_events import handle
 
 FORM = "application/x-www-form-urlencoded"
 #: Mailchimp's events are a few hundred bytes; a member with many groups, a few KiB.
@@ -37,7 +37,7 @@ def _secret_ok(secret: str) -> bool:
 
 @csrf_exempt
 def webhook(request: HttpRequest, secret: str) -> HttpResponse:
-    """GET/HEAD: Mailchimp's URL validation (200). POST: one event (see webhooks.py)."""
+    """GET/HEAD: Mailchimp's URL validation (200). POST: one event (see webhook_events.py)."""
     if not is_configured() or not _secret_ok(secret):
         raise Http404
     if request.method in ("GET", "HEAD"):

@@ -6,8 +6,9 @@ strings, body-less responses returned instead of raised, network errors with
 ``status_code=None``) only show up when real HTTP responses go through ``requests``.
 Mocking the client would hide exactly the behaviour the sync must cope with.
 
-The semantics follow ``/work/shared/reference/mailchimp-api.md`` (section numbers
-are quoted in comments as "ref §n"). Standard library only; the optional
+The semantics follow ``docs/mailchimp-api.md`` (the API facts with their upstream
+sources); comments cite its sections as "docs/mailchimp-api.md §n". Standard
+library only; the optional
 :meth:`FakeMailchimp.client` helper imports the SDK lazily.
 
 Usage::
@@ -49,12 +50,14 @@ ERROR_TYPE = "https://mailchimp.com/developer/marketing/docs/errors/"
 PROBLEM_JSON = "application/problem+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 
-#: Domains whose addresses Mailchimp rejects as "looks fake or invalid" (ref §1, e.g.
-#: ``fooboo@example.com``). The real rule is undocumented; the fake uses this set plus
-#: :data:`FAKE_ADDRESSES` and a basic syntax check. Per instance, see
+#: Domains whose addresses Mailchimp rejects as "looks fake or invalid"
+#: (docs/mailchimp-api.md §1, e.g. ``fooboo@example.com``). The real rule is
+#: undocumented; the fake uses this set plus :data:`FAKE_ADDRESSES` and a basic
+#: syntax check. Per instance, see
 #: ``FakeMailchimp.fake_domains``/``fake_addresses``.
 FAKE_DOMAINS = frozenset({"example.com", "example.org", "example.net", "test.com"})
-#: Individual addresses at real providers that Mailchimp rejected in public reports (ref §1).
+#: Individual addresses at real providers that Mailchimp rejected in public reports
+#: (docs/mailchimp-api.md §1).
 FAKE_ADDRESSES = frozenset({"alex@gmail.com", "test@gmail.com"})
 _EMAIL_SYNTAX = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -74,7 +77,7 @@ _PRIVATE_MEMBER_KEYS = ("_compliance", "_unsubscribed_by", "_status_before_archi
 ADMIN_UNSUBSCRIBE_REASON = "N/A (Unsubscribed by an admin)"
 USER_UNSUBSCRIBE_REASON = "I no longer want to receive these emails"
 
-# Fault bodies used by fail_next(); 429 text is the glossary's (ref §6).
+# Fault bodies used by fail_next(); 429 text is the glossary's (docs/mailchimp-api.md §6).
 _FAULT_TEXT = {
     403: ("Forbidden", "You don't have permission to access this resource."),
     429: ("Too Many Requests", "You have exceeded the limit of 10 simultaneous connections."),
@@ -87,7 +90,7 @@ _FAULT_TEXT = {
 
 
 def subscriber_hash(email: str) -> str:
-    """Mailchimp's member id: md5 of the lower-cased address (ref §1)."""
+    """Mailchimp's member id: md5 of the lower-cased address (docs/mailchimp-api.md §1)."""
     return hashlib.md5(email.lower().encode("utf-8")).hexdigest()
 
 
@@ -110,7 +113,7 @@ class ApiError(Exception):
         self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
-        """The problem document, as Mailchimp shapes it (ref §0)."""
+        """The problem document, as Mailchimp shapes it (docs/mailchimp-api.md §0)."""
         doc: dict[str, Any] = {
             "type": ERROR_TYPE,
             "title": self.title,
@@ -128,7 +131,7 @@ def _not_found() -> ApiError:
 
 
 def _invalid(errors: list[dict[str, str]]) -> ApiError:
-    """The schema-validation form of 400 Invalid Resource (ref §1)."""
+    """The schema-validation form of 400 Invalid Resource (docs/mailchimp-api.md §1)."""
     detail = (
         "The resource submitted could not be validated. "
         "For field-specific details, see the 'errors' array."
@@ -221,7 +224,8 @@ def _naive(value: str) -> datetime | None:
 
 
 def _query_time(value: str, name: str) -> datetime:
-    """Parse a filter timestamp the way Mailchimp does: the UTC offset is ignored (ref §3)."""
+    """Parse a filter timestamp the way Mailchimp does: the UTC offset is ignored
+    (docs/mailchimp-api.md §3)."""
     try:
         return datetime.fromisoformat(value.strip()).replace(tzinfo=None)
     except ValueError:
@@ -237,7 +241,8 @@ def _int_param(query: dict[str, str], name: str, default: int) -> int:
 
 
 def _page(items: list[Any], query: dict[str, str]) -> list[Any]:
-    """Apply count/offset; Mailchimp's default page size is 10, maximum 1000 (ref §3)."""
+    """Apply count/offset; Mailchimp's default page size is 10, maximum 1000
+    (docs/mailchimp-api.md §3)."""
     count = _int_param(query, "count", 10)
     offset = _int_param(query, "offset", 0)
     if count > MAX_COUNT or count < 0:
@@ -285,7 +290,8 @@ def _exclude(value: Any, tree: Any) -> Any:
 
 
 def select_fields(data: Any, query: dict[str, str]) -> Any:
-    """Apply ``fields``/``exclude_fields`` (comma-separated dotted paths, ref §3)."""
+    """Apply ``fields``/``exclude_fields`` (comma-separated dotted paths,
+    docs/mailchimp-api.md §3)."""
     if query.get("fields"):
         data = _include(data, _field_tree(query["fields"]))
     if query.get("exclude_fields"):
@@ -393,7 +399,8 @@ class _Handler(BaseHTTPRequestHandler):
                 body, parse_error = text, True
         fake._log(LoggedRequest(self.command, path, query, body))
         if not fake._enter():
-            self._send_fault(429, with_body=True)  # over the connection limit (ref §6)
+            # over the connection limit (docs/mailchimp-api.md §6)
+            self._send_fault(429, with_body=True)
             return
         try:
             self._handle_api(path, query, body, parse_error)
@@ -407,7 +414,7 @@ class _Handler(BaseHTTPRequestHandler):
             error = ApiError(status, title, detail)
             self._send_response(Response(status, error.body()), PROBLEM_JSON)
         else:
-            self._send(status, b"", {})  # no body, no Content-Type (ref §6)
+            self._send(status, b"", {})  # no body, no Content-Type (docs/mailchimp-api.md §6)
 
     def _handle_api(self, path: str, query: dict[str, str], body: Any, parse_error: bool) -> None:
         fake = self.server.fake
@@ -434,7 +441,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_response(self, response: Response, content_type: str) -> None:
         headers = dict(response.headers)
         if response.text is None:
-            # 204s are empty but still say application/json (ref §0).
+            # 204s are empty but still say application/json (docs/mailchimp-api.md §0).
             headers.setdefault("Content-Type", "application/json")
             self._send(response.status, b"", headers)
         else:
@@ -480,7 +487,8 @@ class FakeMailchimp:
         self.sent_campaigns: list[dict[str, Any]] = []
         #: {"campaign_id", "test_emails", "send_type"} per accepted test send.
         self.test_emails: list[dict[str, Any]] = []
-        #: (list_id, email) each time the API puts someone in ``pending`` (ref §1, §8.8).
+        #: (list_id, email) each time the API puts someone in ``pending``
+        #: (docs/mailchimp-api.md §1, §8.8).
         self.confirmation_emails: list[tuple[str, str]] = []
         self.batches: dict[str, dict[str, Any]] = {}
         self._batch_ops: dict[str, list[dict[str, Any]]] = {}
@@ -489,7 +497,8 @@ class FakeMailchimp:
         #: Tracebacks of bugs in the fake itself (answered as 500); should stay empty.
         self.server_errors: list[str] = []
 
-        #: Mailchimp's limit of simultaneous connections (ref §6); extra requests get a 429
+        #: Mailchimp's limit of simultaneous connections
+        #: (docs/mailchimp-api.md §6); extra requests get a 429
         #: while others are in flight (use ``delay`` to hold them). None disables it.
         self.max_connections: int | None = 10
         self._in_flight = 0
@@ -554,7 +563,8 @@ class FakeMailchimp:
 
     @property
     def url(self) -> str:
-        """API root for ``client.api_client.host``; contains no "server" (ref §7)."""
+        """API root for ``client.api_client.host``; contains no "server"
+        (docs/mailchimp-api.md §7)."""
         return f"{self.base_url}/3.0"
 
     def client(self, timeout: float = 5) -> Any:
@@ -594,7 +604,7 @@ class FakeMailchimp:
         """Answer the next ``n`` API requests with ``status``.
 
         ``body=False`` sends no body and no Content-Type, as Mailchimp does for 429/403
-        at high volume (ref §6); the SDK then *returns* a ``requests.Response``.
+        at high volume (docs/mailchimp-api.md §6); the SDK then *returns* a ``requests.Response``.
         Faulted requests are logged but not applied.
         """
         HTTPStatus(status)  # fail here, in the test, on a status http.server can't send
@@ -809,7 +819,8 @@ class FakeMailchimp:
         list_id: str | None = None,
         **data: str,
     ) -> list[tuple[str, str]]:
-        """The form fields Mailchimp posts for event ``kind`` about ``email`` (ref §4).
+        """The form fields Mailchimp posts for event ``kind`` about ``email``
+        (docs/mailchimp-api.md §4).
 
         Built from the stored member: ``data[merges][...]`` holds its merge fields,
         and its groups are *names* joined by ", " in ``merges[INTERESTS]`` and in
@@ -1123,7 +1134,8 @@ class FakeMailchimp:
             raise ApiError(400, "Invalid Resource", "Your merge fields were invalid.", errors)
 
     def _check_compliance(self, m: dict[str, Any], new_status: str) -> None:
-        """Self-unsubscribed and cleaned members cannot be set to subscribed (ref §1)."""
+        """Self-unsubscribed and cleaned members cannot be set to subscribed
+        (docs/mailchimp-api.md §1)."""
         if new_status == "subscribed" and m["_compliance"] and m["status"] != "subscribed":
             raise _compliance(m["email_address"])
 
@@ -1170,7 +1182,7 @@ class FakeMailchimp:
         lst.members[m["id"]] = m
 
     def _segment_hash(self, segment: str) -> str:
-        """Path segments take a subscriber hash or the address itself (ref §1)."""
+        """Path segments take a subscriber hash or the address itself (docs/mailchimp-api.md §1)."""
         return subscriber_hash(segment) if "@" in segment else segment.lower()
 
     def _member_or_404(self, lst: FakeList, segment: str) -> dict[str, Any]:
@@ -1254,7 +1266,7 @@ class FakeMailchimp:
         h = subscriber_hash(email)
         if h in lst.forgotten:
             raise _forgotten(email)
-        if h in lst.members:  # any status, archived included (ref §1)
+        if h in lst.members:  # any status, archived included (docs/mailchimp-api.md §1)
             raise _member_exists(email)
         self._check_real_address(email)
         m = self._new_member(lst, email)
@@ -1278,7 +1290,8 @@ class FakeMailchimp:
     def _put_member(
         self, query: dict[str, str], body: Any, list_id: str, member: str
     ) -> dict[str, Any]:
-        """Upsert (ref §1): ``status`` applies to existing members, ``status_if_new`` to new."""
+        """Upsert: ``status`` applies to existing members, ``status_if_new`` to new
+        (docs/mailchimp-api.md §1)."""
         lst = self._list_or_404(list_id)
         body = _require_object(body)
         target = self._segment_hash(member)
@@ -1302,7 +1315,8 @@ class FakeMailchimp:
                 raise _invalid([{"field": "status_if_new", "message": msg}])
             self._check_real_address(email)
             m = self._new_member(lst, email)
-            self._apply_fields(lst, m, body)  # PUT takes no tags (ref §1): ignored
+            # PUT takes no tags (docs/mailchimp-api.md §1): ignored
+            self._apply_fields(lst, m, body)
             self._validate_merge_fields(lst, m, query)
             self._set_status(lst, m, initial)
             lst.members[m["id"]] = m
@@ -1404,8 +1418,8 @@ class FakeMailchimp:
         self._commit(lst, existing["id"], existing, m)
 
     def _batch_subscribe(self, query: dict[str, str], body: Any, list_id: str) -> dict[str, Any]:
-        """POST /lists/{id} (ref §2). Compliance-state members asked to become
-        ``subscribed`` keep their status silently, the hazard ref §2 warns about."""
+        """POST /lists/{id}. Compliance-state members asked to become ``subscribed``
+        keep their status silently, the hazard docs/mailchimp-api.md §2 warns about."""
         lst = self._list_or_404(list_id)
         body = _require_object(body)
         members = body.get("members")
@@ -1575,7 +1589,8 @@ class FakeMailchimp:
         return {"webhooks": hooks, "list_id": lst.id, "total_items": len(hooks)}
 
     def _add_webhook(self, query: dict[str, str], body: Any, list_id: str) -> dict[str, Any]:
-        """Create a webhook (ref §4). URLs differing only in query string count as duplicates."""
+        """Create a webhook (docs/mailchimp-api.md §4). URLs differing only in query
+        string count as duplicates."""
         lst = self._list_or_404(list_id)
         body = _require_object(body)
         url = body.get("url")
@@ -1608,7 +1623,7 @@ class FakeMailchimp:
         return _clone(hook)
 
     def _verify_webhook_url(self, url: str) -> None:
-        """Mailchimp's validator GETs the URL and wants a 2xx (ref §4)."""
+        """Mailchimp's validator GETs the URL and wants a 2xx (docs/mailchimp-api.md §4)."""
         request = urllib.request.Request(
             url, headers={"User-Agent": "MailChimp.com WebHook Validator"}
         )
@@ -1644,7 +1659,8 @@ class FakeMailchimp:
     # ------------------------------------------------------------------ batches
 
     def _start_batch(self, query: dict[str, str], body: Any) -> dict[str, Any]:
-        """POST /batches (ref §2): answers ``pending``; processed at once unless held."""
+        """POST /batches (docs/mailchimp-api.md §2): answers ``pending``; processed at
+        once unless held."""
         body = _require_object(body)
         operations = body.get("operations")
         if not isinstance(operations, list):
@@ -1734,7 +1750,8 @@ class FakeMailchimp:
         )
 
     def _tarball(self, bid: str, results: list[dict[str, Any]]) -> bytes:
-        """A gzipped tar of JSON arrays of {status_code, operation_id, response} (ref §2)."""
+        """A gzipped tar of JSON arrays of {status_code, operation_id, response}
+        (docs/mailchimp-api.md §2)."""
         buffer = io.BytesIO()
         chunk = max(1, self.batch_result_chunk)
         with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
@@ -1860,7 +1877,8 @@ class FakeMailchimp:
         return self._render_content(self._campaign_or_404(campaign_id))
 
     def _set_content(self, query: dict[str, str], body: Any, campaign_id: str) -> dict[str, Any]:
-        """PUT content (ref §5): one of html, plain_text, url, template, archive."""
+        """PUT content
+        (docs/mailchimp-api.md §5): one of html, plain_text, url, template, archive."""
         c = self._campaign_or_404(campaign_id)
         body = _require_object(body)
         html = body.get("html")
@@ -1881,7 +1899,8 @@ class FakeMailchimp:
         return self._render_content(c)
 
     def _checklist_items(self, c: dict[str, Any]) -> list[dict[str, Any]]:
-        """Readiness checks; only the empty-segment wording is Mailchimp's own (ref §5)."""
+        """Readiness checks; only the empty-segment wording is Mailchimp's own
+        (docs/mailchimp-api.md §5)."""
         settings = c["settings"]
         lst = self.lists.get(c["recipients"].get("list_id") or "")
         items = []
@@ -1961,7 +1980,8 @@ class FakeMailchimp:
         )
 
     def _schedule_campaign(self, query: dict[str, str], body: Any, campaign_id: str) -> None:
-        """Schedule on a future quarter hour (ref §5); every refusal has the same detail."""
+        """Schedule on a future quarter hour
+        (docs/mailchimp-api.md §5); every refusal has the same detail."""
         c = self._campaign_or_404(campaign_id)
         body = _require_object(body)
         refused = _bad_request("This campaign cannot be scheduled: .")

@@ -1,7 +1,7 @@
 """Tests of the Mailchimp fake, through the real ``mailchimp_marketing`` client.
 
-They pin down the behaviours the newsletter sync relies on (ref = the shared
-``mailchimp-api.md``), so a change to the fake that breaks fidelity fails here first.
+They pin down the behaviours the newsletter sync relies on (comments cite
+``docs/mailchimp-api.md``), so a change to the fake that breaks fidelity fails here first.
 No Django: these run with ``-p no:django``.
 """
 
@@ -51,7 +51,8 @@ def mc(fake: FakeMailchimp) -> mailchimp_marketing.Client:
 
 
 def problem(err: ApiClientError) -> dict:
-    """problem+json is not "application/json", so the SDK leaves it as a string (ref §7)."""
+    """problem+json is not "application/json", so the SDK leaves it as a string
+    (docs/mailchimp-api.md §7)."""
     assert isinstance(err.text, str)
     return json.loads(err.text)
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from newsletter.mailchimp.delivery import DeliveryReport, deliver_due
+from newsletter.mailchimp.worker import DeliveryReport, deliver_due
 from newsletter.models import Subscriber
 from newsletter.models.subscribers import subscriber_changed, subscriber_erased
 from tests.fakes.mailchimp import FakeMailchimp

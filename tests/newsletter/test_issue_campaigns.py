@@ -199,7 +199,7 @@ def test_a_mailchimp_500_is_a_clear_error_not_a_500(fake, issue, client, django_
 
 
 def test_a_bodyless_429_is_an_error_too(fake, issue) -> None:
-    """The SDK *returns* a body-less 429 instead of raising (ref §7)."""
+    """The SDK *returns* a body-less 429 instead of raising (docs/mailchimp-api.md §7)."""
     services.send_test(issue, email="editor@batteries.ac.uk")
     fake.fail_next(1, 429, body=False)
     with pytest.raises(CampaignError, match="HTTP 429"):

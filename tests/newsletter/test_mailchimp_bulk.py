@@ -14,9 +14,9 @@ import pytest
 from django.core.management import call_command
 
 from directory.models import Topic
+from newsletter.mailchimp.audience_setup import run_setup
+from newsletter.mailchimp.bulk_push import CHUNK_SIZE, ProgressBar, push_all
 from newsletter.mailchimp.models import PendingChange, TopicInterest
-from newsletter.mailchimp.push import CHUNK_SIZE, ProgressBar, push_all
-from newsletter.mailchimp.setup import run_setup
 from newsletter.models import Subscriber, SubscriberStatus
 from tests.factories import ResearcherPageFactory
 from tests.fakes.mailchimp import FakeMailchimp

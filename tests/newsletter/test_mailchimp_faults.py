@@ -21,9 +21,9 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from newsletter.mailchimp.admin import PendingChangeViewSet
-from newsletter.mailchimp.delivery import BACKOFF_CAP, backoff_delay, deliver_due
+from newsletter.mailchimp.client import Api
 from newsletter.mailchimp.models import PendingChange
-from newsletter.mailchimp.sync import Api
+from newsletter.mailchimp.worker import BACKOFF_CAP, backoff_delay, deliver_due
 from newsletter.models import Subscriber, SubscriberStatus
 from tests.factories import ResearcherPageFactory
 from tests.fakes.mailchimp import FakeMailchimp, _compliance

@@ -16,11 +16,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from directory.models import Topic
-from newsletter.mailchimp.delivery import deliver_due
+from newsletter.mailchimp.audience_setup import run_setup
+from newsletter.mailchimp.client import Api
 from newsletter.mailchimp.models import PendingChange, SyncState, TopicInterest
 from newsletter.mailchimp.pull import MARK_KEY, pull
-from newsletter.mailchimp.setup import run_setup
-from newsletter.mailchimp.sync import Api
+from newsletter.mailchimp.worker import deliver_due
 from newsletter.models import Subscriber, SubscriberStatus
 from tests.factories import ResearcherPageFactory, TopicFactory
 from tests.fakes.mailchimp import FakeMailchimp

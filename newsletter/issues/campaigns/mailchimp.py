@@ -82,7 +82,8 @@ def topic_interest_ids(topic_ids: Iterable[int]) -> dict[int, str]:
 
 
 def validate_quarter_hour(when: datetime) -> None:
-    """Mailchimp schedules only on :00/:15/:30/:45 (ref §5); say so before calling it."""
+    """Mailchimp schedules only on :00/:15/:30/:45
+    (docs/mailchimp-api.md §5); say so before calling it."""
     if when.minute not in SCHEDULE_MINUTES or when.second or when.microsecond:
         floor = when.replace(minute=when.minute - when.minute % 15, second=0, microsecond=0)
         raise CampaignError(

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from newsletter.mailchimp.audience_setup import run_setup
 from newsletter.mailchimp.client import MailchimpError, is_configured
-from newsletter.mailchimp.setup import run_setup
 
 
 class Command(BaseCommand):

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
+from newsletter.mailchimp.bulk_push import ProgressBar, PushError, push_all
 from newsletter.mailchimp.client import MailchimpError, is_configured
-from newsletter.mailchimp.delivery import deliver_due, prune_finished
 from newsletter.mailchimp.pull import pull
-from newsletter.mailchimp.push import ProgressBar, PushError, push_all
+from newsletter.mailchimp.worker import deliver_due, prune_finished
 
 
 class _Unwrapped:

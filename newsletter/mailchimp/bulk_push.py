@@ -4,7 +4,7 @@ One `PUT /lists/{l}/members/{hash}` per subscriber with `status_if_new` and no
 `status`, so the push creates who is missing and updates profiles, but can never
 change anyone's status there: whoever unsubscribed stays unsubscribed. (The
 batch-subscribe endpoint with `update_existing` is avoided for that reason,
-ref §2.) Operations go in batches of `chunk_size`; all batches are submitted,
+docs/mailchimp-api.md §2.) Operations go in batches of `chunk_size`; all batches are submitted,
 then polled oldest first, then their result tarballs are read, and per-subscriber
 errors become failed outbox rows that editors see in the admin. Tags need the
 member to exist, so they follow in a second round, only for members whose tags
@@ -34,12 +34,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.models import ResearcherPage
-from newsletter.mailchimp.client import MailchimpError, configured_timeout
-from newsletter.mailchimp.delivery import backoff_delay
+from newsletter.mailchimp.apply_remote import save_remote, status_update
+from newsletter.mailchimp.client import Api, MailchimpError, configured_timeout
+from newsletter.mailchimp.interests import interest_map
+from newsletter.mailchimp.member_body import tag_changes, tags_for, upsert_body
 from newsletter.mailchimp.models import ArchivedContact, PendingChange, email_hash
 from newsletter.mailchimp.pull import pull
-from newsletter.mailchimp.remote import interest_map, save_remote, status_update
-from newsletter.mailchimp.sync import Api, tag_changes, tags_for, upsert_body
+from newsletter.mailchimp.worker import backoff_delay
 from newsletter.models import Subscriber, SubscriberStatus
 
 CHUNK_SIZE = 5000
@@ -288,7 +289,7 @@ def _record_errors(errors: dict[int, tuple[int, str]], by_pk: dict[int, _Row]) -
 
 
 def _took_remote_status(row: _Row, remote: str) -> bool:
-    """Apply remote.status_update() to the few rows whose status Mailchimp contradicts."""
+    """Apply apply_remote.status_update() to the few rows whose status Mailchimp contradicts."""
     if remote == row.status or remote not in (*SubscriberStatus.values, "archived"):
         return False
     subscriber = Subscriber.objects.filter(pk=row.pk).first()

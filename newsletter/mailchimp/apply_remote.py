@@ -8,10 +8,7 @@ Mailchimp must not be queued back to Mailchimp (that would be an echo loop).
 
 from __future__ import annotations
 
-import html
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from django.db import models, transaction
@@ -19,7 +16,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from newsletter.mailchimp.models import PendingChange, TopicInterest
+from newsletter.mailchimp.interests import interest_map
+from newsletter.mailchimp.models import PendingChange
 from newsletter.mailchimp.outbox import note_remote_status, queue_reconfirm
 from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.models.subscribers import NewsletterLanguage
@@ -48,82 +46,10 @@ def parse_time(value: str | None) -> datetime | None:
     return parsed
 
 
-def mailchimp_time(value: datetime) -> str:
-    """A filter timestamp for Mailchimp, in UTC: it ignores the offset (ref §3)."""
-    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-
-
 def local_language(value: str | None) -> str | None:
     """Mailchimp's language code (`es`, `es_ES`, `pt_PT`) → one of ours, or None."""
     code = (value or "").strip().lower().replace("-", "_").split("_", 1)[0]
     return code if code in NewsletterLanguage.values else None
-
-
-def interest_map() -> dict[int, str]:
-    """topic id → Mailchimp interest id, for every topic linked by the setup command."""
-    return dict(TopicInterest.objects.values_list("topic_id", "interest_id"))
-
-
-def topics_from_interests(interests: Mapping[str, bool]) -> list[int] | None:
-    """Topic ids whose interest is true; None when the answer names none of our interests
-    (so a missing or foreign interest block never wipes local topics)."""
-    by_interest = {iid: tid for tid, iid in interest_map().items()}
-    known = [iid for iid in interests if iid in by_interest]
-    if not known:
-        return None
-    return [by_interest[iid] for iid in known if interests[iid]]
-
-
-_ESCAPED_COMMA = re.compile(r"\\+,")
-_SPACES = re.compile(r"\s+")
-_COMMA = re.compile(r"\s*,\s*")
-
-
-def _name_key(name: str) -> str:
-    """How two spellings of one group name are told equal: Unicode NFC, case-folded,
-    runs of spaces collapsed, and no spaces around commas (Mailchimp joins with ", ")."""
-    text = unicodedata.normalize("NFC", html.unescape(name)).casefold()
-    return _COMMA.sub(",", _SPACES.sub(" ", text).strip())
-
-
-def split_group_names(text: str, known: Iterable[str]) -> list[str]:
-    """The names in a webhook's group list, matched against `known` names.
-
-    Mailchimp's webhooks list a member's groups as names joined by ", "
-    (`merges[INTERESTS]`, `merges[GROUPINGS][n][groups]`). A comma inside a name
-    may arrive escaped with backslashes (`Cell design\\, manufacturing`) or not at
-    all, so splitting on commas alone would lose every name holding one. Escaped
-    commas are kept inside their piece; then consecutive pieces are joined back
-    into the longest known name, starting from each piece in turn. Pieces that
-    match no known name (a group the site does not link) are dropped.
-    """
-    by_key: dict[str, str] = {}
-    for name in known:
-        by_key.setdefault(_name_key(name), name)
-    marker = "\x00"
-    pieces = [
-        piece.replace(marker, ",").strip()
-        for piece in _ESCAPED_COMMA.sub(marker, text or "").split(",")
-    ]
-    pieces = [piece for piece in pieces if piece]
-    found: list[str] = []
-    i = 0
-    while i < len(pieces):
-        for j in range(len(pieces), i, -1):
-            name = by_key.get(_name_key(",".join(pieces[i:j])))
-            if name is not None:
-                found.append(name)
-                i = j
-                break
-        else:
-            i += 1
-    return found
-
-
-def topics_from_names(text: str) -> list[int]:
-    """Topic ids named in a webhook's group list (see split_group_names)."""
-    linked = dict(TopicInterest.objects.values_list("name", "topic_id"))
-    return [linked[name] for name in dict.fromkeys(split_group_names(text, linked))]
 
 
 def has_open_changes(subscriber: Subscriber) -> bool:

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from directory.models import Topic
+from newsletter.mailchimp.client import Api
+from newsletter.mailchimp.interests import CATEGORY_KEY, CATEGORY_TITLE
 from newsletter.mailchimp.models import SyncState, TopicInterest
-from newsletter.mailchimp.sync import Api
-from newsletter.mailchimp.webhooks import CATEGORY_KEY, CATEGORY_TITLE
 
 WEBHOOK_KEY = "webhook-id"
 WEBHOOK_EVENTS = {

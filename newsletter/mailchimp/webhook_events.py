@@ -18,7 +18,7 @@ Decisions (docs/mailchimp.md, "Inward: webhooks"):
 - An event about an address the site does not know is ignored, except
   `subscribe`, which creates the subscriber (the person opted in there).
 - `subscribe` never re-subscribes someone who left on the site: they become
-  pending and Mailchimp is asked for double opt-in (remote.status_update).
+  pending and Mailchimp is asked for double opt-in (apply_remote.status_update).
 - `fired_at` is taken as UTC; up to MAX_SKEW ahead of our clock it is taken as
   now, further ahead it is refused, so a stamp in the future can never make
   later genuine events look stale.
@@ -38,23 +38,21 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from newsletter.mailchimp.models import ArchivedContact, SyncState
-from newsletter.mailchimp.remote import (
+from newsletter.mailchimp.apply_remote import (
     by_email,
     create_from_remote,
     profile_update,
     save_remote,
     set_topics,
     status_update,
-    topics_from_names,
 )
+from newsletter.mailchimp.interests import CATEGORY_KEY, CATEGORY_TITLE, topics_from_names
+from newsletter.mailchimp.models import ArchivedContact, SyncState
 from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.models.subscribers import normalise_email
 
 logger = logging.getLogger(__name__)
 
-CATEGORY_KEY = "interest-category-id"
-CATEGORY_TITLE = "Topics"
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 
 
@@ -177,7 +175,7 @@ def _topics(merges: Mapping[str, Any]) -> list[int] | None:
     the event carries no interests, so a missing block never clears the topics.
 
     Both hold group *names* joined by ", "; names may hold commas themselves, so
-    they are matched against the linked names (remote.split_group_names)."""
+    they are matched against the linked names (interests.split_group_names)."""
     groupings = merges.get("GROUPINGS")
     if isinstance(groupings, dict):
         category_id = SyncState.get_value(CATEGORY_KEY)

@@ -1,9 +1,14 @@
-"""The mapping from a local subscriber to a Mailchimp member, and delivering one change.
+"""Delivering one queued change: the calls that bring a member in line with the site.
+
+`deliver_change()` is called by the worker (worker.py) for one outbox row; it
+reads the subscriber as they are *now*, builds the body (member_body.py), makes
+the calls through `client.Api`, and hands Mailchimp's answer to apply_remote.py.
 
 Rules that keep people's choices (see docs/mailchimp.md):
 
 - Members are written with PUT by subscriber hash and `status_if_new`, which
-  creates a member but never changes an existing member's status.
+  creates a member but never changes an existing member's status
+  (docs/mailchimp-api.md §1).
 - `status: subscribed` is sent only for a genuine confirmation by the person
   (double opt-in completed). If Mailchimp answers "Member In Compliance State"
   (they unsubscribed themselves or bounced), the sync asks for `pending`
@@ -18,208 +23,37 @@ Rules that keep people's choices (see docs/mailchimp.md):
   own sign-up or confirmation (see ArchivedContact).
 - A local unsubscribe is sent as PATCH `status: unsubscribed` (nothing is created
   for someone Mailchimp does not know).
-- Whatever status Mailchimp answers with is taken by the rules in remote.py, so a
-  member who left there leaves here too, silently (no `subscriber_changed`).
+- Whatever status Mailchimp answers with is taken by the rules in apply_remote.py,
+  so a member who left there leaves here too, silently (no `subscriber_changed`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-import mailchimp_marketing
-from django.conf import settings
-from django_countries import countries
-
-from newsletter.mailchimp.client import MailchimpError, call, get_client
-from newsletter.mailchimp.models import ArchivedContact, PendingChange, email_hash
-from newsletter.mailchimp.remote import (
+from newsletter.mailchimp.apply_remote import (
     MIN_TIME,
-    interest_map,
     parse_time,
     save_remote,
     status_update,
 )
+from newsletter.mailchimp.client import Api, MailchimpError
+from newsletter.mailchimp.interests import interest_map
+from newsletter.mailchimp.member_body import profile_body, tag_changes, upsert_body, wanted_tags
+from newsletter.mailchimp.models import ArchivedContact, PendingChange, email_hash
 from newsletter.models import Subscriber, SubscriberStatus
 
 logger = logging.getLogger(__name__)
 
-RESEARCHER_TAG = "researcher"
 COMPLIANCE_TITLE = "Member In Compliance State"
 #: Statuses from which a new sign-up here asks Mailchimp for `pending` again.
 REOPT_FROM = ("unsubscribed", "cleaned", "archived")
 
 
-class Api:
-    """The SDK client bound to the audience, counting every API call it makes.
-
-    Every call goes through client.call(), so error bodies (problem+json strings)
-    and body-less errors (returned, not raised, by the SDK) become MailchimpError.
-    """
-
-    def __init__(
-        self,
-        client: mailchimp_marketing.Client | None = None,
-        list_id: str | None = None,
-        timeout: float | None = None,
-    ) -> None:
-        self.client = client or get_client(timeout=timeout)
-        self.list_id = list_id or settings.MAILCHIMP_AUDIENCE_ID
-        self.calls = 0
-
-    def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        self.calls += 1
-        return call(method, *args, **kwargs)
-
-    # members
-    def set_member(self, subscriber_hash: str, body: dict) -> dict:
-        return self._call(self.client.lists.set_list_member, self.list_id, subscriber_hash, body)
-
-    def update_member(self, subscriber_hash: str, body: dict) -> dict:
-        return self._call(self.client.lists.update_list_member, self.list_id, subscriber_hash, body)
-
-    def archive_member(self, subscriber_hash: str) -> None:
-        self._call(self.client.lists.delete_list_member, self.list_id, subscriber_hash)
-
-    def delete_member_permanently(self, subscriber_hash: str) -> None:
-        self._call(self.client.lists.delete_list_member_permanent, self.list_id, subscriber_hash)
-
-    def update_tags(self, subscriber_hash: str, tags: list[dict]) -> None:
-        self._call(
-            self.client.lists.update_list_member_tags,
-            self.list_id,
-            subscriber_hash,
-            {"tags": tags},
-        )
-
-    def list_members(self, **params: Any) -> dict:
-        return self._call(self.client.lists.get_list_members_info, self.list_id, **params)
-
-    # interests and webhooks
-    def interest_categories(self) -> dict:
-        return self._call(self.client.lists.get_list_interest_categories, self.list_id, count=1000)
-
-    def create_interest_category(self, body: dict) -> dict:
-        return self._call(self.client.lists.create_list_interest_category, self.list_id, body)
-
-    def interests(self, category_id: str) -> dict:
-        return self._call(
-            self.client.lists.list_interest_category_interests,
-            self.list_id,
-            category_id,
-            count=1000,
-        )
-
-    def create_interest(self, category_id: str, body: dict) -> dict:
-        return self._call(
-            self.client.lists.create_interest_category_interest,
-            self.list_id,
-            category_id,
-            body,
-        )
-
-    def webhooks(self) -> dict:
-        return self._call(self.client.lists.get_list_webhooks, self.list_id)
-
-    def create_webhook(self, body: dict) -> dict:
-        return self._call(self.client.lists.create_list_webhook, self.list_id, body)
-
-    # batches
-    def start_batch(self, operations: list[dict]) -> dict:
-        return self._call(self.client.batches.start, {"operations": operations})
-
-    def batch_status(self, batch_id: str) -> dict:
-        return self._call(self.client.batches.status, batch_id)
-
-
-# ---------------------------------------------------------------- the mapping
-
-
-class MemberData(Protocol):
-    """What the mapping reads: a Subscriber, or the bulk push's lighter rows."""
-
-    email: str
-    first_name: str
-    last_name: str
-    language: str
-    status: str
-
-
-def merge_fields(subscriber: MemberData) -> dict[str, str]:
-    return {"FNAME": subscriber.first_name, "LNAME": subscriber.last_name}
-
-
-def interests(topic_ids: set[int], mapping: dict[int, str]) -> dict[str, bool]:
-    """Every linked topic, true or false: unticking a topic must reach Mailchimp too."""
-    return {interest_id: topic_id in topic_ids for topic_id, interest_id in mapping.items()}
-
-
-def tags_for(linked_to_researcher: bool, country_code: str = "") -> set[str]:
-    """'researcher' for someone linked to a profile, plus that profile's country code."""
-    tags: set[str] = set()
-    if linked_to_researcher:
-        tags.add(RESEARCHER_TAG)
-        if country_code:
-            tags.add(country_code.upper())
-    return tags
-
-
-def wanted_tags(subscriber: Subscriber) -> set[str]:
-    researcher = subscriber.researcher
-    return tags_for(researcher is not None, researcher.country_code if researcher else "")
-
-
-def is_managed_tag(name: str) -> bool:
-    """Tags the site owns (and may remove): 'researcher' and ISO country codes."""
-    return name == RESEARCHER_TAG or (len(name) == 2 and name.isupper() and name in countries)
-
-
-def tag_changes(wanted: set[str], member: dict) -> list[dict]:
-    """The tag updates that bring `member` (as Mailchimp answered) to `wanted`; [] if none."""
-    current = {t.get("name", "") for t in member.get("tags") or []}
-    changes = [{"name": n, "status": "active"} for n in sorted(wanted - current)]
-    stale = {n for n in current if is_managed_tag(n)} - wanted
-    changes += [{"name": n, "status": "inactive"} for n in sorted(stale)]
-    return changes
-
-
-def profile_body(subscriber: MemberData, topic_ids: set[int], mapping: dict[int, str]) -> dict:
-    body: dict[str, Any] = {
-        "merge_fields": merge_fields(subscriber),
-        "language": subscriber.language,
-    }
-    if mapping:
-        body["interests"] = interests(topic_ids, mapping)
-    return body
-
-
-def status_if_new(subscriber: MemberData) -> str:
-    """`pending` (Mailchimp double opt-in) unless the person is confirmed locally."""
-    if subscriber.status == SubscriberStatus.SUBSCRIBED:
-        return "subscribed"
-    if subscriber.status == SubscriberStatus.PENDING:
-        return "pending"
-    return "unsubscribed"
-
-
-def upsert_body(
-    subscriber: MemberData, topic_ids: set[int], mapping: dict[int, str]
-) -> dict[str, Any]:
-    """The PUT body without `status`: safe to send for anyone, any number of times."""
-    return {
-        "email_address": subscriber.email,
-        "status_if_new": status_if_new(subscriber),
-        **profile_body(subscriber, topic_ids, mapping),
-    }
-
-
 def is_compliance(err: MailchimpError) -> bool:
     return err.status == 400 and err.title == COMPLIANCE_TITLE
-
-
-# ---------------------------------------------------------------- delivering one change
 
 
 @dataclass

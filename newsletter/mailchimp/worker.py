@@ -18,10 +18,10 @@ from django.db import models
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from newsletter.mailchimp.client import MailchimpError, is_configured
+from newsletter.mailchimp.client import Api, MailchimpError, is_configured
+from newsletter.mailchimp.deliver import deliver_change
 from newsletter.mailchimp.models import PendingChange, SyncState
 from newsletter.mailchimp.outbox import scrub_erased
-from newsletter.mailchimp.sync import Api, deliver_change
 
 logger = logging.getLogger(__name__)
 
