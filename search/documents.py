@@ -52,6 +52,10 @@ def country_label(code: str) -> str:
 
 @cache
 def _country_label(code: str, language: str) -> str:
+    # django-countries reads a digit string as a numeric code and int() fails on
+    # digits such as "²"; anything that is not an alpha-2 code is shown as given.
+    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        return code
     return str(countries.name(code)) or code
 
 

@@ -93,6 +93,15 @@ FUZZ = settings(
     page_size=20,
     sort="relevance",
 )
+@example(  # django-countries reads digits as a numeric code; int("²") fails
+    text="",
+    topic=[],
+    country=["²"],
+    career_stage=[],
+    page=1,
+    page_size=20,
+    sort="name",
+)
 @example(
     text="x" * 5000,
     topic=["a" * 5000],
