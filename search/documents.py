@@ -51,7 +51,12 @@ def country_label(code: str) -> str:
 
 @cache
 def _country_label(code: str, language: str) -> str:
-    return str(countries.name(code)) or code
+    try:
+        return str(countries.name(code)) or code
+    except ValueError:
+        # django-countries reads a code of digits as ISO 3166 numeric with int(),
+        # which fails on digits such as "²" (str.isdigit() is true for them).
+        return code
 
 
 def region_of(country: str) -> str:

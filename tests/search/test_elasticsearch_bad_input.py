@@ -102,6 +102,16 @@ FUZZ = settings(
     page_size=10**6,
     sort="name",
 )
+@example(
+    # "²".isdigit() is true, so django-countries tried int("²") while labelling it.
+    text="",
+    topic=[],
+    country=["²"],
+    career_stage=[],
+    page=0,
+    page_size=0,
+    sort="relevance",
+)
 def test_any_search_makes_a_valid_bounded_request(
     text, topic, country, career_stage, page, page_size, sort
 ):
