@@ -15,16 +15,15 @@ removed.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django_countries import countries
 from wagtail.query import PageQuerySet
+from wagtail.rich_text import get_text_for_indexing
 
 from directory.choices import LATIN_AMERICA, UK_COUNTRIES, OpenTo
 from directory.models import ResearcherPage
@@ -67,10 +66,14 @@ def region_of(country: str) -> str:
     return ""
 
 
-def html_to_text(value: str) -> str:
-    """Plain text of rich text: block ends become spaces, entities are decoded."""
-    value = value.replace("</p>", "</p> ").replace("<br>", " ").replace("</li>", "</li> ")
-    return " ".join(html.unescape(strip_tags(value)).split())
+def text_for_indexing(value: str) -> str:
+    """The searched text of a rich text field, on one line.
+
+    Wagtail's own extraction (block ends and line breaks become spaces, entities
+    are decoded), with runs of whitespace, non-breaking spaces included, made one
+    space: snippets are cut from this text.
+    """
+    return " ".join(get_text_for_indexing(value or "").split())
 
 
 @dataclass
@@ -158,7 +161,7 @@ class ResearcherData:
             keywords=keywords,
             names="\n".join(names),
             terms="\n".join(dict.fromkeys(t for t in terms if t)),
-            biography=html_to_text(page.biography),
+            biography=text_for_indexing(page.biography),
             publications="\n".join(pub.title for pub in page.publications.all()),
         )
 

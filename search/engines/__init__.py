@@ -9,20 +9,12 @@ site without Elasticsearch never loads its client.
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 
 from search.engines.database import DatabaseEngine
 from search.types import SearchEngine
 
-logger = logging.getLogger(__name__)
-
 _engines: dict[tuple, SearchEngine] = {}
-
-
-def get_database_engine() -> DatabaseEngine:
-    return DatabaseEngine()
 
 
 def get_engine() -> SearchEngine:
@@ -42,19 +34,12 @@ def get_engine() -> SearchEngine:
 
 
 def _elasticsearch_engine(url: str, index: str, timeout: float) -> SearchEngine:
-    try:
-        from search.engines.elasticsearch import ElasticsearchEngine
-        from search.engines.fallback import FallbackEngine
-    except ImportError:
-        logger.warning(
-            "ELASTICSEARCH_URL is set but the Elasticsearch engine is not installed; "
-            "searching the database instead."
-        )
-        return DatabaseEngine()
-    if hasattr(ElasticsearchEngine, "from_settings"):
-        primary = ElasticsearchEngine.from_settings()
-    else:
-        primary = ElasticsearchEngine(url=url, index=index, timeout=timeout)
+    # `elasticsearch` is a dependency (pyproject.toml); imported here only so that a
+    # site without ELASTICSEARCH_URL never loads the client.
+    from search.engines.elasticsearch import ElasticsearchEngine
+    from search.engines.fallback import FallbackEngine
+
+    primary = ElasticsearchEngine(url=url, index=index, timeout=timeout)
     return FallbackEngine(primary, DatabaseEngine())
 
 

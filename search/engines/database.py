@@ -28,14 +28,14 @@ from search.documents import (
     load_listed_researchers,
 )
 from search.engines.database_sql import (
-    DOC,
+    DOCUMENT_TABLE,
+    FACETS_TABLE,
     Dialect,
     facet_statement,
     hits_statement,
     json_list,
     similar_statement,
 )
-from search.engines.database_sql import FACETS as FACETS_TABLE
 from search.highlight import make_snippet
 from search.models import MAX_FACET_BITS, FacetBit, ResearcherDocument, ResearcherFacets
 from search.query import clean_text, fold, search_terms, words
@@ -254,7 +254,8 @@ class DatabaseEngine:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT f.topic_bits, f.region, d.keywords FROM {FACETS_TABLE} f "
-                f"JOIN {DOC} d ON d.researcher_id = f.researcher_id WHERE f.researcher_id = %s",
+                f"JOIN {DOCUMENT_TABLE} d ON d.researcher_id = f.researcher_id "
+                "WHERE f.researcher_id = %s",
                 [researcher_id],
             )
             row = cursor.fetchone()

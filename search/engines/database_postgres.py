@@ -31,8 +31,8 @@ from collections.abc import Callable, Sequence
 
 from search.engines.database_sql import (
     COLUMNS,
-    DOC,
-    FACETS,
+    DOCUMENT_TABLE,
+    FACETS_TABLE,
     INSTITUTION,
     Dialect,
     Sql,
@@ -87,7 +87,7 @@ class PostgresDialect(Dialect):
         # With one term "every" and "some" are the same set: it is computed once.
         def tier(column: str, query: str, points: int) -> Sql:
             sql = Sql(
-                f"CASE WHEN f.researcher_id IN (SELECT t.researcher_id FROM {FACETS} t "
+                f"CASE WHEN f.researcher_id IN (SELECT t.researcher_id FROM {FACETS_TABLE} t "
                 f"WHERE t.{column} @@ (SELECT {query} FROM q) AND "
             )
             return sql.extend(filters("t")).add(f") THEN {points} ELSE 0 END")
@@ -105,7 +105,7 @@ class PostgresDialect(Dialect):
         for index, sql in enumerate(tiers):
             relevance.add(" + " if index else "").extend(sql)
         relevance.add(")")
-        return Sql(f"{FACETS} f"), MATCHES, [(relevance, "DESC")]
+        return Sql(f"{FACETS_TABLE} f"), MATCHES, [(relevance, "DESC")]
 
     def bit(self, expression: str) -> str:
         return f"(CAST(1 AS BIGINT) << CAST({expression} AS INTEGER))"
@@ -123,11 +123,12 @@ class PostgresDialect(Dialect):
         # MATERIALIZED CTE makes it take the GIN index's matches first (13,000 for
         # "ma" sort in ~30 ms) and read the wide documents for the page only.
         return Sql(
-            f"WITH m AS MATERIALIZED (SELECT t.researcher_id, t.sort_name FROM {FACETS} t "
+            f"WITH m AS MATERIALIZED (SELECT t.researcher_id, t.sort_name FROM {FACETS_TABLE} t "
             "WHERE t.vector_a @@ to_tsquery('directory_search_simple', %s)), "
             "top AS MATERIALIZED (SELECT m.researcher_id, m.sort_name FROM m "
             "ORDER BY m.sort_name, m.researcher_id LIMIT %s) "
-            f"SELECT d.name, d.url FROM top JOIN {DOC} d ON d.researcher_id = top.researcher_id "
+            f"SELECT d.name, d.url FROM top JOIN {DOCUMENT_TABLE} d "
+            "ON d.researcher_id = top.researcher_id "
             "ORDER BY top.sort_name, top.researcher_id",
             [prefix_tsquery(terms), limit],
         )
@@ -182,19 +183,19 @@ class PostgresDialect(Dialect):
 
     def after_write(self, cursor, pks: Sequence[int]) -> None:
         cursor.execute(
-            f"UPDATE {FACETS} f SET search_vector = directory_search_vector("
+            f"UPDATE {FACETS_TABLE} f SET search_vector = directory_search_vector("
             "d.names, d.terms, d.biography || ' ' || d.publications), "
             "vector_a = directory_search_names_vector(d.names), "
             "vector_b = directory_search_terms_vector(d.terms) "
-            f"FROM {DOC} d WHERE d.researcher_id = f.researcher_id "
+            f"FROM {DOCUMENT_TABLE} d WHERE d.researcher_id = f.researcher_id "
             "AND f.researcher_id = ANY(%s)",
             [list(pks)],
         )
 
     def after_rebuild(self, cursor) -> None:
-        cursor.execute(f"ANALYZE {FACETS}")
-        cursor.execute(f"ANALYZE {DOC}")
+        cursor.execute(f"ANALYZE {FACETS_TABLE}")
+        cursor.execute(f"ANALYZE {DOCUMENT_TABLE}")
 
     def after_commit_of_rebuild(self, cursor) -> None:
         # The vectors are written by UPDATE: reclaim the rows they replaced.
-        cursor.execute(f"VACUUM ANALYZE {FACETS}")
+        cursor.execute(f"VACUUM ANALYZE {FACETS_TABLE}")

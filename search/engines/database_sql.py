@@ -38,8 +38,8 @@ from search.documents import OPEN_TO_BITS
 from search.models import FacetBit, ResearcherDocument, ResearcherFacets
 from search.types import SearchQuery
 
-DOC = ResearcherDocument._meta.db_table
-FACETS = ResearcherFacets._meta.db_table
+DOCUMENT_TABLE = ResearcherDocument._meta.db_table
+FACETS_TABLE = ResearcherFacets._meta.db_table
 BITS = FacetBit._meta.db_table
 TOPIC = Topic._meta.db_table
 INSTITUTION = Institution._meta.db_table
@@ -134,8 +134,8 @@ class Dialect:
         names every term begins a word."""
         condition = self.name_prefix_filter(terms, "d.researcher_id")
         sql = Sql(
-            f"SELECT d.name, d.url FROM {DOC} d "
-            f"JOIN {FACETS} f ON f.researcher_id = d.researcher_id WHERE "
+            f"SELECT d.name, d.url FROM {DOCUMENT_TABLE} d "
+            f"JOIN {FACETS_TABLE} f ON f.researcher_id = d.researcher_id WHERE "
         )
         sql.extend(condition).add(" ORDER BY f.sort_name, f.researcher_id LIMIT %s", [limit])
         return sql
@@ -228,7 +228,7 @@ def facet_statement(dialect: Dialect, query: SearchQuery, terms: Sequence[str]) 
         inner.add(", (")
         inner.extend(filter_condition(dialect, name, getattr(query, name), "f"))
         inner.add(f") AS p_{name}")
-    inner.add(f" FROM {FACETS} f")
+    inner.add(f" FROM {FACETS_TABLE} f")
     if terms:
         inner.add(" WHERE ").extend(dialect.text_filter(terms))
     if len(selected) == 2:  # the usual case, and a plain OR is cheaper than the sum
@@ -277,7 +277,7 @@ def hits_statement(dialect: Dialect, query: SearchQuery, terms: Sequence[str]) -
             terms, lambda alias: all_filters(dialect, query, alias)
         )
     else:
-        source, matches, ranks = Sql(f"{FACETS} f"), "1=1", []
+        source, matches, ranks = Sql(f"{FACETS_TABLE} f"), "1=1", []
     if query.sort == "updated":
         keys = ["updated_at DESC", "researcher_id DESC"]
     elif query.sort == "name" or not terms:
@@ -297,7 +297,7 @@ def hits_statement(dialect: Dialect, query: SearchQuery, terms: Sequence[str]) -
     )
     statement = with_clause(("q", dialect.query_cte(terms)))
     statement.add(f"SELECT {HIT_COLUMNS.replace('f.', 'p.')} FROM (").extend(page)
-    statement.add(f") p JOIN {DOC} d ON d.researcher_id = p.researcher_id ORDER BY ")
+    statement.add(f") p JOIN {DOCUMENT_TABLE} d ON d.researcher_id = p.researcher_id ORDER BY ")
     statement.add(", ".join(f"p.{key}" for key in keys))
     return statement
 
@@ -335,7 +335,7 @@ def similar_statement(
     candidates = Sql()
     if bits:
         candidates.add(
-            f"SELECT researcher_id FROM (SELECT f.researcher_id FROM {FACETS} f "
+            f"SELECT researcher_id FROM (SELECT f.researcher_id FROM {FACETS_TABLE} f "
             "WHERE f.researcher_id <> %s AND (f.topic_bits & %s) <> 0 "
             f"ORDER BY {by_region}{topic_score} DESC, f.sort_name, f.researcher_id "
             "LIMIT %s) t",
@@ -345,7 +345,7 @@ def similar_statement(
         if bits:
             candidates.add(" UNION ")
         candidates.add(
-            f"SELECT researcher_id FROM (SELECT d.researcher_id FROM {DOC} d "
+            f"SELECT researcher_id FROM (SELECT d.researcher_id FROM {DOCUMENT_TABLE} d "
             "WHERE d.researcher_id <> %s AND ",
             [researcher_id],
         )
@@ -355,8 +355,8 @@ def similar_statement(
     statement = Sql(f"SELECT {HIT_COLUMNS}, {other} AS other, ({topic_score} + ", other_params)
     statement.extend(keyword_score).add(") AS score FROM (").extend(candidates)
     statement.add(
-        f") c JOIN {FACETS} f ON f.researcher_id = c.researcher_id "
-        f"JOIN {DOC} d ON d.researcher_id = c.researcher_id "
+        f") c JOIN {FACETS_TABLE} f ON f.researcher_id = c.researcher_id "
+        f"JOIN {DOCUMENT_TABLE} d ON d.researcher_id = c.researcher_id "
         "ORDER BY other DESC, score DESC, f.sort_name, f.researcher_id LIMIT %s",
         [limit],
     )

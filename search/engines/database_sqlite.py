@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 
 from search.engines.database_sql import (
     COLUMNS,
-    DOC,
-    FACETS,
+    DOCUMENT_TABLE,
+    FACETS_TABLE,
     INSTITUTION,
     Dialect,
     Sql,
@@ -61,7 +61,7 @@ class SqliteDialect(Dialect):
         source = Sql(
             f"(SELECT rowid AS id, {RANK_A} AS r_a, {RANK_B} AS r_b, {RANK_C} AS r_c "
             f"FROM {FTS} WHERE {FTS} MATCH %s) s "
-            f"JOIN {FACETS} f ON f.researcher_id = s.id",
+            f"JOIN {FACETS_TABLE} f ON f.researcher_id = s.id",
             [match_expression(terms)],
         )
         return source, "1=1", [(Sql(f"s.r_{tier}"), "ASC") for tier in "abc"]
@@ -118,5 +118,5 @@ class SqliteDialect(Dialect):
 
     def after_rebuild(self, cursor) -> None:
         cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
-        cursor.execute(f"ANALYZE {FACETS}")
-        cursor.execute(f"ANALYZE {DOC}")
+        cursor.execute(f"ANALYZE {FACETS_TABLE}")
+        cursor.execute(f"ANALYZE {DOCUMENT_TABLE}")

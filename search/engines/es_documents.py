@@ -140,8 +140,13 @@ class TopicEntry(InnerDoc):
     suggest = as_you_type()
 
 
-class ResearcherDocument(Document):
-    """One published researcher profile, as Elasticsearch stores it."""
+class ResearcherMapping(Document):
+    """The mapping of a researcher's Elasticsearch document: its fields and analysis.
+
+    Only the index definition uses it (`researcher_index`); the documents
+    themselves are plain dicts from `document_for`. Not to be confused with
+    `search.models.ResearcherDocument`, the database engine's row.
+    """
 
     id = Integer()
     url = Keyword(index=False)
@@ -199,7 +204,7 @@ def researcher_index(name: str) -> Index:
     # One shard: the directory is small (thousands of documents) and one shard
     # keeps relevance statistics exact, so scores do not depend on routing.
     index.settings(number_of_shards=1, max_result_window=10_000)
-    index.document(ResearcherDocument)
+    index.document(ResearcherMapping)
     return index
 
 

@@ -128,3 +128,14 @@ def test_random_parameters_to_the_directory_page(client, engine, params):
 def test_random_text_to_autocomplete_and_site_search(client, engine, text):
     assert client.get("/api/directory/autocomplete", {"q": text}).status_code == 200
     assert client.get("/search/", {"q": text}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["²", "٣", "Ⅻ"])
+def test_a_country_that_only_looks_numeric_is_harmless(engine, code):
+    """`str.isdigit` is true for these, `int` fails on them: django-countries raised
+    while the selected value was labelled."""
+    query = SearchQuery(country=(code,))
+    results = engine.search(query)
+    check(results, query)
+    assert [(v.value, v.label) for v in results.facets["country"] if v.selected] == [(code, code)]

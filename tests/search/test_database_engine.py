@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.models import Institution, ResearcherPage, Topic
-from search.documents import ResearcherData, html_to_text, load_researchers
+from search.documents import ResearcherData, load_researchers, text_for_indexing
 from search.engines import get_engine, reset_engines
 from search.engines.database import DatabaseEngine, FacetBitsExhausted
 from search.models import FacetBit, ResearcherDocument, ResearcherFacets
@@ -302,8 +302,15 @@ def test_documents_hold_searchable_text_but_no_email(world):
     assert "@" not in repr(data)
 
 
-def test_html_to_text():
-    assert html_to_text("<p>One&nbsp;&amp; two</p><p>three</p>") == "One & two three"
+def test_text_for_indexing_decodes_entities_and_joins_blocks():
+    assert text_for_indexing("<p>One&nbsp;&amp; two</p><p>three</p>") == "One & two three"
+
+
+def test_line_breaks_and_block_ends_separate_indexed_words():
+    """Wagtail stores a line break as `<br/>` (and the CSV import writes it so too):
+    the words either side must not be indexed as one."""
+    html = "<p>Sodium<br/>lithium</p><ul><li>anodes</li></ul><blockquote>cathodes</blockquote>x"
+    assert text_for_indexing(html) == "Sodium lithium anodes cathodes x"
 
 
 # --------------------------------------------------------------------------------------

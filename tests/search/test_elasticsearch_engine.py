@@ -20,14 +20,16 @@ from wagtail.models import PageViewRestriction
 
 from directory.choices import CareerStage
 from directory.models import Language, ResearcherPage
-from search.engines.elasticsearch import (
+from search.engines.elasticsearch import ElasticsearchEngine
+from search.engines.es_documents import (
     MARK_END,
     MARK_START,
-    OTHER_REGION_BOOST,
-    ElasticsearchEngine,
-    IndexWriteError,
+    document_for,
+    documents_for,
+    researcher_index,
 )
-from search.engines.es_documents import document_for, documents_for, researcher_index
+from search.engines.es_index import IndexWriteError
+from search.engines.es_queries import OTHER_REGION_BOOST
 from search.types import FACETS, MAX_PAGE_SIZE, FacetValue, Hit, SearchQuery, SearchResults
 from tests.factories import (
     InstitutionFactory,
@@ -893,9 +895,9 @@ def test_first_rebuild_replaces_an_index_named_like_the_alias(fake, engine, peop
 
 @pytest.mark.django_db
 def test_rebuild_progress_for_more_than_one_batch(fake, engine, cluster, people, monkeypatch):
-    monkeypatch.setattr("search.engines.elasticsearch.BATCH_SIZE", 2)
+    monkeypatch.setattr("search.engines.es_index.BATCH_SIZE", 2)
     monkeypatch.setattr(
-        "search.engines.elasticsearch.iter_all_documents",
+        "search.engines.es_index.iter_all_documents",
         lambda batch_size: iter([list(documents_for([p.pk for p in people.values()]).values())]),
     )
     progress: list[tuple[int, int]] = []
@@ -986,4 +988,4 @@ class TestLiveElasticsearch:
         live_engine.remove_researchers([jose.pk])
         assert live_engine.search(SearchQuery(text="titular")).total == 0
         live_engine.rebuild()
-        assert len(live_engine.indices_behind(live_engine.alias)) == 1
+        assert len(live_engine.aliased_index.indices_behind(live_engine.alias)) == 1
