@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 from wagtail.models import PageViewRestriction
 
 from directory import contact
-from newsletter import ratelimit
+from common import ratelimit
 from tests.factories import ResearcherPageFactory, directory_index
 
 pytestmark = pytest.mark.django_db

@@ -189,7 +189,7 @@ def test_rate_limit_window_resets(client, monkeypatch, settings):
     assert footer_post(client, "a@example.org").status_code == 302
     assert footer_post(client, "b@example.org").status_code == 429
     real = time.time
-    monkeypatch.setattr("newsletter.ratelimit.time.time", lambda: real() + 61)
+    monkeypatch.setattr("common.ratelimit.time.time", lambda: real() + 61)
     assert footer_post(client, "c@example.org").status_code == 302
 
 
