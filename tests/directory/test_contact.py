@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage
 from wagtail.models import PageViewRestriction
 
-from directory import contact
 from common import ratelimit
+from directory import contact
 from tests.factories import ResearcherPageFactory, directory_index
 
 pytestmark = pytest.mark.django_db
