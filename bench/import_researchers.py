@@ -211,8 +211,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from common.progress import ProgressBar
     from directory.importing import import_researchers
-    from directory.management.commands.import_researchers import ProgressBar
     from directory.models import ResearcherPage
 
     # Background-task chatter (one line per new institution) would tear the bar.
@@ -234,7 +234,7 @@ def main() -> None:
             f" {'validate':>9} {'write':>6} {'commit+index':>13}"
         )
         for label, path in (("import", first), ("re-import", again)):
-            bar = ProgressBar(sys.stderr, enabled=sys.stderr.isatty())
+            bar = ProgressBar(sys.stderr, lines=False)
             stages: dict[str, float] = {}
 
             def progress(stage: str, done: int, total: int, bar=bar, stages=stages) -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale, Page
 
+from common.batching import batched
 from directory.models import DirectoryIndexPage, ResearcherPage
 
 BATCH_SIZE = 500
@@ -175,8 +176,7 @@ def index_researchers(pks: Sequence[int]) -> None:
     from directory.tasks import update_wagtail_index_task
 
     pks = list(pks)
-    for start in range(0, len(pks), BATCH_SIZE * 2):
-        chunk = pks[start : start + BATCH_SIZE * 2]
+    for chunk in batched(pks, BATCH_SIZE * 2):
         try:
             update_wagtail_index_task.enqueue(chunk)
         except Exception:  # a broken queue must not undo an import; `update_index` repairs

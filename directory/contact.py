@@ -6,7 +6,7 @@ then does the sender learn their address. Neither the page, nor its redirects, n
 its error messages ever contain the researcher's address, and the sender's address
 and message are not stored (nor logged): they pass straight into the e-mail.
 
-Abuse is limited the way the newsletter sign-up limits it (`newsletter.ratelimit`):
+Abuse is limited the way the newsletter sign-up limits it (`common.ratelimit`):
 a fixed window per client IP, by default 5 messages an hour
 (DIRECTORY_CONTACT_RATE = (5, 3600)), and one per recipient, by default 10 messages
 a day to one researcher from all senders together
@@ -42,11 +42,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common import ratelimit
+from common.base_url import absolute_url
+from common.forms import FocusFirstErrorMixin
 from directory.models import ContactReport, ResearcherPage
 from directory.models.contact_reports import REPORT_SALT, sender_digest
-from newsletter import ratelimit
-from newsletter.forms import FocusFirstErrorMixin
-from website.sites import absolute_url
 
 logger = logging.getLogger(__name__)
 

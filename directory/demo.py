@@ -54,6 +54,8 @@ DEFAULT_SEED = 0
 AVATAR_SIZE = 200
 
 Log = Callable[[str], None]
+#: `progress(stage, done, total)`, as `common.progress.ProgressBar` takes it.
+Progress = Callable[[str, int, int], None]
 
 # (host institution, name, techniques, access, description)
 FACILITIES: list[tuple[str, str, str, str, str]] = [
@@ -404,8 +406,12 @@ def load_demo_data(
     *,
     force: bool = False,
     log: Log = _quiet,
+    progress: Progress | None = None,
 ) -> DemoResult:
     """Load demo profiles, institutions, facilities, news and avatars, once.
+
+    `progress(stage, done, total)` follows the profiles as they are written (the
+    command passes its `common.progress.ProgressBar`).
 
     Does nothing if demo data is already there, and refuses (unless `force`) when the
     directory holds real profiles, so fictional people never mix into a real site
@@ -453,14 +459,11 @@ def load_demo_data(
         )
         step = max(1, researchers // 5)
 
-        def progress(done: int, total: int) -> None:
-            log(f"  {done}/{total} profiles")
-
         written = write(
             records,
             total=researchers,
             batch_size=step,
-            progress=progress,
+            progress=(lambda done, total: progress("Profiles", done, total)) if progress else None,
             owner=user,
             photo_for=lambda r: avatars[initials(r["given_name"], r["family_name"])],
         )

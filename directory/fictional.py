@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from common.batching import batched
 from directory.choices import OPEN_TO_FIELDS, CareerStage, InstitutionKind, OpenTo
 from directory.validators import orcid_check_character
 
@@ -674,12 +675,6 @@ def generate_researchers(n: int, seed: int = 0) -> Iterator[Record]:
 # --------------------------------------------------------------------------------------
 
 
-def _batched(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
 def ensure_institutions(
     specs: Iterable[Record], cache: dict[str, Institution] | None = None
 ) -> dict[str, Institution]:
@@ -782,7 +777,7 @@ def write_researchers(
     language_codes = set(Language.objects.values_list("code", flat=True))
     institutions: dict[str, Institution] = {}
     written = 0
-    for batch in _batched(records, batch_size):
+    for batch in batched(records, batch_size):
         with transaction.atomic():
             ensure_institutions(
                 (spec for r in batch for spec in (r["institution"], *r["affiliations"])),

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from common import converters  # noqa: F401 (registers <id:...>)
 from directory import contact, views
-from website import converters  # noqa: F401 (registers <id:...>)
 
 app_name = "directory"
 

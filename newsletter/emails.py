@@ -30,6 +30,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 
+from common.base_url import absolute_url
 from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.tokens import (
     CONFIRMATION_MAX_AGE,
@@ -49,10 +50,6 @@ class NotMailable(ValueError):
 
 
 # --- links -------------------------------------------------------------------
-
-
-def absolute_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def confirmation_url(subscriber: Subscriber) -> str:

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from common.forms import FocusFirstErrorMixin
 from directory.models import Topic
 from newsletter.models import NewsletterLanguage
 
@@ -68,25 +69,6 @@ def grouped_topics(bound_field: forms.BoundField) -> list[tuple[object, list[obj
         else:
             groups[pk] = (widget, [])
     return list(groups.values())
-
-
-class FocusFirstErrorMixin:
-    """Without JavaScript, `autofocus` is how a re-shown form takes a keyboard or
-    screen-reader user straight to the first field that needs fixing.
-
-    Also drops Django's ":" label suffix, so labels read as the site's other forms.
-    """
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                self.fields[name].widget.attrs["autofocus"] = True  # type: ignore[attr-defined]
-                break
 
 
 class SubscribeForm(FocusFirstErrorMixin, forms.Form):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsletter import emails, ratelimit
+from newsletter import emails, limits
 from newsletter.models import (
     Consent,
     ConsentKind,
@@ -164,7 +164,7 @@ def subscribe(
     address), so a second, shorter sign-up doesn't wipe earlier choices.
     `language_hint` (e.g. from Accept-Language) is used only for a new subscriber
     who didn't choose. A consent row records `consent_text` exactly as shown.
-    E-mail caused by sign-ups is capped per address (see newsletter.ratelimit).
+    E-mail caused by sign-ups is capped per address (see newsletter.limits).
     """
     email = normalise_email(email)
     if not email:
@@ -215,7 +215,7 @@ def subscribe(
 
     email_sent = False
     wants_mail = outcome is SubscribeOutcome.ALREADY_SUBSCRIBED or local_list()
-    if wants_mail and ratelimit.hit_address(address_digest(email)).allowed:
+    if wants_mail and limits.hit_address(address_digest(email)).allowed:
         email_sent = _send_safely(subscriber, outcome, consent_text)
     return SubscribeResult(outcome, subscriber, email_sent)
 

@@ -20,8 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from newsletter import ratelimit, services, tasks
-from newsletter.emails import ONE_CLICK_HEADER_VALUE, absolute_url
+from common.base_url import absolute_url
+from common.ratelimit import client_ip
+from newsletter import limits, services, tasks
+from newsletter.emails import ONE_CLICK_HEADER_VALUE
 from newsletter.forms import CONSENT_TEXT, PreferencesForm, SubscribeForm, safe_source_path
 from newsletter.models import NewsletterLanguage, Subscriber, SubscriberStatus
 from newsletter.tokens import (
@@ -84,8 +86,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return redirect("newsletter:index")
 
-    ip = ratelimit.client_ip(request)
-    verdict = ratelimit.hit_signup(ip)
+    ip = client_ip(request)
+    verdict = limits.hit_signup(ip)
     if not verdict.allowed:
         response = render(
             request,
@@ -184,7 +186,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":
             result = services.confirm(
                 token,
-                ip=ratelimit.client_ip(request),
+                ip=client_ip(request),
                 source_url=absolute_url(reverse("newsletter:index") + "confirm/"),
             )
             outcome, subscriber = result.outcome, result.subscriber
@@ -218,7 +220,7 @@ def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":
             outcome, _subscriber = services.confirm_address_change(
                 token,
-                ip=ratelimit.client_ip(request),
+                ip=client_ip(request),
                 source_url=absolute_url(reverse("newsletter:index") + "confirm-address/"),
             )
         else:
@@ -317,7 +319,7 @@ def _one_click(request: HttpRequest, token: str) -> HttpResponse:
     services.unsubscribe(
         subscriber,
         "one-click unsubscribe from the mail client (RFC 8058)",
-        ip=ratelimit.client_ip(request),
+        ip=client_ip(request),
     )
     return HttpResponse("You have been unsubscribed.\n", content_type="text/plain")
 
@@ -331,7 +333,7 @@ def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
         services.unsubscribe(
             subscriber,
             "unsubscribe page",
-            ip=ratelimit.client_ip(request),
+            ip=client_ip(request),
             source_url=absolute_url(reverse("newsletter:index") + "unsubscribe/"),
         )
         return _private(HttpResponseRedirect(request.path))

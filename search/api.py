@@ -18,11 +18,11 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from common.converters import MAX_ID
 from search.documents import listed_researchers
 from search.engines import get_engine
 from search.query import SearchParamError, clean_text, parse_search_query
 from search.types import Hit, SearchResults, Suggestion
-from website.converters import MAX_ID
 
 AUTOCOMPLETE_MAX_LENGTH = 100
 AUTOCOMPLETE_LIMIT = 8

@@ -35,6 +35,7 @@ from django_tasks.backends.immediate import ImmediateBackend
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from common.batching import batched
 from directory.bulk import researchers_bulk_saved
 from directory.models import (
     Institution,
@@ -66,9 +67,9 @@ def _runs_inline() -> bool:
 
 def _enqueue(kind: str, pks: list[int]) -> None:
     task = index_researchers_task if kind == "index" else remove_researchers_task
-    for start in range(0, len(pks), TASK_CHUNK):
+    for chunk in batched(pks, TASK_CHUNK):
         try:
-            task.enqueue(pks[start : start + TASK_CHUNK])
+            task.enqueue(chunk)
         except Exception:  # a broken queue must not break saving a profile
             logger.exception("Could not enqueue search %s of researchers %s", kind, pks)
 

@@ -17,20 +17,11 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
+from common.base_url import base_url
+
 logger = logging.getLogger(__name__)
-
-
-def base_url() -> str:
-    """`WAGTAILADMIN_BASE_URL` without a trailing slash, e.g. `https://network.example.org`."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
-def absolute_url(path: str) -> str:
-    """`/sitemap.xml` → `https://network.example.org/sitemap.xml`."""
-    return base_url() + path
 
 
 def site_address() -> tuple[str, int]:

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from website.sites import absolute_url
+from common.base_url import absolute_url
 
 
 @require_GET

@@ -14,12 +14,13 @@ from typing import Any
 
 from wagtail.models import Page
 
+from common.batching import batched
 from directory.bulk import NewResearcher, set_relations
 from directory.importing.cleaning import Row
 from directory.importing.columns import WEBSITE_LABEL
 from directory.importing.lookups import Lookups, NewInstitution
 from directory.importing.result import ProgressCallback
-from directory.importing.writing import WRITE_CHUNK, chunks, update_rows
+from directory.importing.writing import WRITE_CHUNK, update_rows
 from directory.models import ResearcherKeyword, ResearcherLink, ResearcherPage
 
 # The institution of a row that names an institution the import has yet to create.
@@ -68,7 +69,7 @@ class Updates:
 
     def compare(self, rows: list[Row], progress: ProgressCallback) -> None:
         total = len(rows)
-        for done, chunk in enumerate(chunks(rows, WRITE_CHUNK)):
+        for done, chunk in enumerate(batched(rows, WRITE_CHUNK)):
             self._compare(chunk)
             progress("Comparing", min((done + 1) * WRITE_CHUNK, total), total)
 

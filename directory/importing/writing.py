@@ -7,12 +7,13 @@ transaction commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Model
 
+from common.batching import batched
 from directory.bulk import NewResearcher, bulk_create_researchers, index_researchers
 from directory.importing.columns import WEBSITE_LABEL
 from directory.importing.lookups import NewInstitution
@@ -26,11 +27,6 @@ if TYPE_CHECKING:
 # Rows written per call to the bulk helpers: large enough to keep the number of
 # queries low, small enough to report progress and keep memory flat.
 WRITE_CHUNK = 1000
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class Writer:
@@ -56,11 +52,11 @@ class Writer:
         changed = updates.changed
         total, done = len(creates) + len(changed), 0
         self.progress("Writing", 0, total)
-        for chunk in chunks(creates, WRITE_CHUNK):
+        for chunk in batched(creates, WRITE_CHUNK):
             self._create(chunk, parent)
             done += len(chunk)
             self.progress("Writing", done, total)
-        for chunk in chunks(changed, WRITE_CHUNK):
+        for chunk in batched(changed, WRITE_CHUNK):
             updates.write(chunk)
             done += len(chunk)
             self.progress("Writing", done, total)
@@ -115,5 +111,5 @@ def update_rows(
         for pk, values in rows
     ]
     with connection.cursor() as cursor:
-        for chunk in chunks(params, 500):
+        for chunk in batched(params, 500):
             cursor.executemany(sql, chunk)

@@ -26,6 +26,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from wagtail.rich_text import expand_db_html
 
+from common.base_url import base_url
+
 if TYPE_CHECKING:
     from website.models import NewsPage
 
@@ -48,10 +50,6 @@ class RenderedIssue:
     preview_text: str
     html: str
     text: str
-
-
-def base_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
 
 
 def absolute(url: str | None) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from newsletter.emails import absolute_url
+from common.base_url import absolute_url
 
 _PLACEHOLDER = "TOKEN"
 _LINKS = ("preferences", "unsubscribe")

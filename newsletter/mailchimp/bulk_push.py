@@ -21,18 +21,19 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import tarfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import requests
 from django.db import transaction
 from django.utils import timezone
 
+from common.batching import batched
+from common.progress import ProgressBar
 from directory.models import ResearcherPage
 from newsletter.mailchimp.apply_remote import save_remote, status_update
 from newsletter.mailchimp.client import Api, MailchimpError, configured_timeout
@@ -52,37 +53,6 @@ SUBMIT_TRIES = 5
 
 class PushError(Exception):
     """The push could not finish (a batch was refused or never finished)."""
-
-
-class Stream(Protocol):
-    def write(self, text: str, /) -> Any: ...
-    def flush(self) -> Any: ...
-
-
-class ProgressBar:
-    """A one-line text progress bar (stderr by default); silent if stream is None."""
-
-    def __init__(self, stream: Stream | None = sys.stderr, width: int = 30) -> None:
-        self.stream = stream
-        self.width = width
-        self._last = ""
-
-    def show(self, label: str, done: int, total: int) -> None:
-        if self.stream is None:
-            return
-        total = max(total, 1)
-        filled = int(self.width * min(done, total) / total)
-        line = f"\r{label:<22} [{'#' * filled}{'.' * (self.width - filled)}] {done:,}/{total:,}"
-        if line != self._last:
-            self.stream.write(line)
-            self.stream.flush()
-            self._last = line
-
-    def done(self) -> None:
-        if self.stream is not None and self._last:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._last = ""
 
 
 @dataclass
@@ -130,11 +100,6 @@ def _rows() -> Iterator[_Row]:
     for pk, email, first, last, language, status, researcher_id in rows.iterator(5000):
         tags = tags_for(True, countries.get(researcher_id, "")) if researcher_id else set()
         yield _Row(pk, email, first, last, language, status, topics.get(pk, no_topics), tags)
-
-
-def _chunks(items: list[dict], size: int) -> Iterable[list[dict]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class _Runner:
@@ -187,18 +152,16 @@ class _Runner:
                 finished[batch_id] = status
                 pending.pop(0)
                 done_before += int(status.get("total_operations") or 0)
-                self.bar.show(label, done_before, total_ops)
+                self.bar(label, done_before, total_ops)
                 continue
-            self.bar.show(
-                label, done_before + int(status.get("finished_operations") or 0), total_ops
-            )
+            self.bar(label, done_before + int(status.get("finished_operations") or 0), total_ops)
             delay = POLL_DELAYS[min(waits, len(POLL_DELAYS) - 1)]
             if waited + delay > MAX_WAIT:
                 raise PushError(f"Batches still unfinished after {waited:.0f}s: {pending}")
             self.sleep(delay)
             waited += delay
             waits += 1
-        self.bar.done()
+        self.bar.close()
         return finished
 
     def run(self, operations: list[dict], label: str) -> list[dict]:
@@ -206,18 +169,18 @@ class _Runner:
         if not operations:
             return []
         batch_ids = []
-        chunks = list(_chunks(operations, self.chunk_size))
+        chunks = list(batched(operations, self.chunk_size))
         for n, chunk in enumerate(chunks, start=1):
             batch_ids.append(self._submit(chunk))
-            self.bar.show(f"{label}: sending", n, len(chunks))
-        self.bar.done()
+            self.bar(f"{label}: sending", n, len(chunks))
+        self.bar.close()
         self.batches += len(batch_ids)
         statuses = self._wait(batch_ids, f"{label}: processing", len(operations))
         results: list[dict] = []
         for n, batch_id in enumerate(batch_ids, start=1):
             results += read_results(statuses[batch_id].get("response_body_url") or "")
-            self.bar.show(f"{label}: reading", n, len(batch_ids))
-        self.bar.done()
+            self.bar(f"{label}: reading", n, len(batch_ids))
+        self.bar.close()
         return results
 
 
@@ -322,10 +285,10 @@ def push_all(
         report.pulled = pull(
             api=api,
             full=True,
-            progress=lambda done, total: bar.show("Reading the audience", done, total),
+            progress=lambda done, total: bar("Reading the audience", done, total),
             sleep=sleep,
         ).seen
-        bar.done()
+        bar.close()
     mapping = interest_map()
     members_path = f"/lists/{api.list_id}/members"
 
@@ -348,8 +311,8 @@ def push_all(
             }
         )
         if len(operations) % 5000 == 0:
-            bar.show("Members: preparing", len(operations), len(operations))
-    bar.done()
+            bar("Members: preparing", len(operations), len(operations))
+    bar.close()
     report.subscribers = len(by_pk)
 
     errors: dict[int, tuple[int, str]] = {}

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from django.db import IntegrityError, connection, transaction
 
+from common.batching import batched
 from directory.choices import CareerStage, OpenTo
 from directory.models import Institution, Topic
 from search.documents import (
@@ -279,8 +280,7 @@ class DatabaseEngine:
         """Index the listed profiles among `pks`; remove the others (unpublished,
         restricted, gone)."""
         pks = sorted({int(pk) for pk in pks})
-        for start in range(0, len(pks), INDEX_BATCH_SIZE):
-            chunk = pks[start : start + INDEX_BATCH_SIZE]
+        for chunk in batched(pks, INDEX_BATCH_SIZE):
             pages = load_listed_researchers(chunk)
             self._write(chunk, [ResearcherData.from_page(p) for p in pages])
 

@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from taggit.models import Tag
 
+from common.progress import ProgressBar
 from directory.bulk import researchers_bulk_saved
 from directory.importing import COLUMNS, bio_to_html, import_researchers
-from directory.management.commands.import_researchers import ProgressBar
 from directory.models import Institution, ResearcherLink, ResearcherPage, Topic
 from tests.factories import InstitutionFactory, ResearcherPageFactory, directory_index
 
@@ -629,7 +629,7 @@ def test_command_progress_bar_on_request(tmp_path):
 
 def test_progress_bar_draws_in_place():
     stream = io.StringIO()
-    bar = ProgressBar(stream, enabled=True)
+    bar = ProgressBar(stream, in_place=True)
     bar.INTERVAL = 0
     bar("Validating", 4000, 10000)
     bar("Validating", 10000, 10000)

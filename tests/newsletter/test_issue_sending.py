@@ -296,7 +296,7 @@ def test_command_starts_and_reports_progress(audience, issue) -> None:
     out = StringIO()
     call_command("send_newsletter_issue", issue.pk, "--start", "--batch-size", "3", stdout=out)
     output = out.getvalue()
-    assert "[##########" in output  # the progress bar
+    assert "[==========" in output  # the progress bar (common.progress)
     assert "3/7" in output and "7/7" in output
     assert "Sent: sent 7" in output
     assert len(mail.outbox) == 7

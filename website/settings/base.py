@@ -250,8 +250,10 @@ MAILCHIMP_TIMEOUT = float(env("MAILCHIMP_TIMEOUT", "15"))
 # The site's own list (double opt-in, preferences, one-click unsubscribe).
 NEWSLETTER_FROM_EMAIL = env("NEWSLETTER_FROM_EMAIL")  # empty: DEFAULT_FROM_EMAIL
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env("NEWSLETTER_UNSUBSCRIBE_MAILTO")
-# How many reverse proxies in front of the site append to X-Forwarded-For; the
-# per-IP sign-up limit reads the client address that many hops from the right.
+# How many reverse proxies in front of the site append to X-Forwarded-For; every
+# per-IP limit (sign-up, contact form, admin sign-in; common/ratelimit.py) reads the
+# client address that many hops from the right. The name is kept from when only the
+# newsletter sign-up was limited.
 NEWSLETTER_TRUSTED_PROXY_COUNT = int(env("NEWSLETTER_TRUSTED_PROXY_COUNT", "0"))
 NEWSLETTER_ISSUES_BATCH_SIZE = int(env("NEWSLETTER_ISSUES_BATCH_SIZE", "100"))
 
@@ -330,9 +332,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Attempts refused during a lock do not extend it, so the page's "try again in N
 # minutes" holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# The client address as the newsletter's sign-up limit reads it: the trusted proxy
+# The client address as every per-IP limit reads it (common/ratelimit.py): the trusted proxy
 # count decides, never a client's own X-Forwarded-For.
-AXES_CLIENT_IP_CALLABLE = "newsletter.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_ip"
 # Successful sign-ins are not recorded (less personal data to keep); failures are,
 # until they expire.
 AXES_DISABLE_ACCESS_LOG = True

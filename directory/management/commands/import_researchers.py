@@ -9,68 +9,14 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.progress import ProgressBar
 from directory.importing import COLUMNS, ImportResult, PlannedProfile, import_researchers
 
 MAX_LISTED = 20
-
-
-class ProgressBar:
-    """`Validating  4,000/10,000 [=====>    ] 40%`, redrawn in place on one line.
-
-    Written by hand (a dozen lines) rather than adding a dependency for it. Redraws
-    at most ten times a second, so drawing never slows the import down.
-    """
-
-    WIDTH = 30
-    INTERVAL = 0.1
-
-    def __init__(self, stream: TextIO, enabled: bool) -> None:
-        self.stream = stream
-        self.enabled = enabled
-        self.stage: str | None = None
-        self.last_draw = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if stage == self.stage and done < total and now - self.last_draw < self.INTERVAL:
-            return
-        if self.stage is not None and stage != self.stage:
-            self.stream.write("\n")
-        self.stage, self.last_draw = stage, now
-        fraction = done / total if total else 1.0
-        filled = int(self.WIDTH * fraction)
-        bar = ("=" * filled + (">" if filled < self.WIDTH else "")).ljust(self.WIDTH)
-        width = len(f"{total:,}")
-        self.stream.write(
-            f"\r{stage:<11} {done:>{width},}/{total:,} [{bar}] {int(fraction * 100):3d}%"
-        )
-        self.stream.flush()
-
-    def close(self) -> None:
-        """End the bar's line, so that whatever is written next starts on its own."""
-        if self.enabled and self.stage is not None:
-            self.stream.write("\n")
-            self.stream.flush()
-        self.stage = None
-
-
-class _Plain:
-    """Django's stderr wrapper without its colouring, for the progress bar."""
-
-    def __init__(self, wrapper: Any) -> None:
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, style_func=str, ending="")
-
-    def flush(self) -> None:
-        self.wrapper.flush()
 
 
 class Command(BaseCommand):
@@ -95,7 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         data = self._read(options["file"])
-        bar = ProgressBar(_Plain(self.stderr), enabled=options["progress"] or self.stderr.isatty())
+        # Off a terminal only with --progress: the errors and the report are what a
+        # script reading stderr wants.
+        bar = ProgressBar(self.stderr, in_place=options["progress"] or None, lines=False)
         started = time.monotonic()
         try:
             result = import_researchers(data, dry_run=options["dry_run"], progress=bar)

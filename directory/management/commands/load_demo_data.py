@@ -6,6 +6,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.progress import ProgressBar
 from directory.demo import (
     DEFAULT_RESEARCHERS,
     DEFAULT_SEED,
@@ -59,7 +60,12 @@ class Command(BaseCommand):
 
         if researchers < 1:
             raise CommandError("--researchers must be at least 1.")
-        result = load_demo_data(researchers, seed, force=force, log=log)
+        # A line per batch (five) off a terminal, as the other steps are logged.
+        bar = ProgressBar(self.stdout, line_interval=0)
+        try:
+            result = load_demo_data(researchers, seed, force=force, log=log, progress=bar)
+        finally:
+            bar.close()
         if not result.loaded:
             self.stdout.write(self.style.WARNING(result.message))
             return

@@ -12,40 +12,13 @@ stderr, so stdout stays clean for scripts.
 
 from __future__ import annotations
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand
 
+from common.progress import ProgressBar
 from directory.models import ResearcherPage
 from search.engines import get_engine
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal; plain lines on anything else."""
-
-    def __init__(self, stream, width: int = 40):
-        self.stream = stream
-        self.width = width
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self.started = time.monotonic()
-        self.last_line = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        fraction = done / total if total else 1.0
-        elapsed = time.monotonic() - self.started
-        if self.tty:
-            filled = int(self.width * fraction)
-            bar = "#" * filled + "-" * (self.width - filled)
-            self.stream.write(f"\r[{bar}] {done:,}/{total:,} {elapsed:5.1f} s")
-            self.stream.flush()
-        elif done == total or time.monotonic() - self.last_line > 5:
-            self.stream.write(f"{done:,}/{total:,} indexed ({elapsed:.1f} s)\n")
-            self.last_line = time.monotonic()
-
-    def close(self) -> None:
-        if self.tty:
-            self.stream.write("\n")
 
 
 class Command(BaseCommand):
@@ -74,13 +47,12 @@ class Command(BaseCommand):
                 "Run with --rebuild to index every profile again."
             )
             return
-        bar = None if no_progress else ProgressBar(getattr(self.stderr, "_out", sys.stderr))
+        bar = ProgressBar(None if no_progress else self.stderr)
         started = time.monotonic()
         try:
-            count = engine.rebuild(bar)
+            count = engine.rebuild(bar.stage("Indexing"))
         finally:
-            if bar:
-                bar.close()
+            bar.close()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Indexed {count} researcher profiles with the {engine.name} engine "

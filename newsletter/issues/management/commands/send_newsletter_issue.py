@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.progress import ProgressBar
 from newsletter.issues import services
 from newsletter.issues.campaigns import CampaignError
 from newsletter.issues.campaigns.local import Counts, LocalBackend
@@ -20,37 +21,6 @@ from newsletter.issues.models import (
     DispatchState,
     NewsletterIssuePage,
 )
-
-
-class ProgressBar:
-    """A one-line bar on a terminal, plain lines otherwise (logs, CI).
-
-    `stream` is the command's OutputWrapper (its `ending` is what lets `\r` work).
-    """
-
-    def __init__(self, stream: OutputWrapper, width: int = 30) -> None:
-        self.stream = stream
-        self.width = width
-        self.tty = stream.isatty()
-
-    def __call__(self, counts: Counts) -> None:
-        total = max(counts.total, 1)
-        filled = int(self.width * counts.done / total)
-        bar = "#" * filled + "-" * (self.width - filled)
-        line = (
-            f"[{bar}] {counts.done}/{counts.total} "
-            f"(sent {counts.sent}, skipped {counts.skipped}, failed {counts.failed}, "
-            f"interrupted {counts.unknown})"
-        )
-        if self.tty:
-            self.stream.write("\r" + line, ending="")
-        else:
-            self.stream.write(line)
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.tty:
-            self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -105,11 +75,12 @@ class Command(BaseCommand):
         if dispatch.state == DispatchState.SENT:
             Dispatch.objects.filter(pk=dispatch.pk).update(state=DispatchState.SENDING)
             dispatch.refresh_from_db()
-        bar = ProgressBar(self.stdout)
+        # Off a terminal, a line per batch: an operator reading a log sees every step.
+        bar = ProgressBar(self.stdout, line_interval=0)
         try:
             counts = LocalBackend().deliver(
                 dispatch,
-                progress=bar,
+                progress=lambda counts: bar("Sending", counts.done, counts.total, _detail(counts)),
                 resend_interrupted=options["resend_interrupted"],
                 size=options["batch_size"],
             )
@@ -125,6 +96,13 @@ class Command(BaseCommand):
                 "Interrupted deliveries were not resent (at-most-once). Check the mail log "
                 "for their X-Newsletter-Delivery ids; --resend-interrupted sends them again."
             )
+
+
+def _detail(counts: Counts) -> str:
+    return (
+        f"(sent {counts.sent}, skipped {counts.skipped}, failed {counts.failed}, "
+        f"interrupted {counts.unknown})"
+    )
 
 
 def _summary(info: dict[str, Any]) -> str:

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from newsletter.mailchimp.bulk_push import ProgressBar, PushError, push_all
+from common.progress import ProgressBar
+from newsletter.mailchimp.bulk_push import PushError, push_all
 from newsletter.mailchimp.client import MailchimpError, is_configured
 from newsletter.mailchimp.pull import pull
 from newsletter.mailchimp.worker import deliver_due, prune_finished
-
-
-class _Unwrapped:
-    """The command's stderr without its automatic newline, for a `\r` progress bar."""
-
-    def __init__(self, wrapper: OutputWrapper) -> None:
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self.wrapper.flush()
 
 
 class Command(BaseCommand):
@@ -76,7 +64,7 @@ class Command(BaseCommand):
         )
 
     def _push(self, show_progress: bool, pull_first: bool) -> None:
-        bar = ProgressBar(_Unwrapped(self.stderr) if show_progress else None)
+        bar = ProgressBar(self.stderr if show_progress else None)
         report = push_all(progress=bar, pull_first=pull_first)
         self.stdout.write(
             f"Read {report.pulled} members first. "
