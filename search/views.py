@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from common.unlisted import unlisted_page_ids
 from directory.choices import CareerStage, OpenTo
-from newsletter.issues.models import unsent_issues
 from search.engines import get_engine
 from search.highlight import highlight_text, make_snippet
 from search.query import (
@@ -353,7 +353,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
             Page.objects.live()
             .public()
             .exclude(depth__lte=1)
-            .exclude(pk__in=list(unsent_issues().values_list("pk", flat=True)))
+            .exclude(pk__in=unlisted_page_ids())
             .search(" ".join(terms), operator="and")
         )
         paginator = Paginator(results, SITE_SEARCH_PAGE_SIZE)

@@ -16,7 +16,7 @@ images used on public pages would mean tracking every place an image can be used
 from wagtail.api.v2 import views as page_views
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from newsletter.issues.models import unsent_issues
+from common.unlisted import unlisted_page_ids
 from website.api_input import CheckedInputMixin
 
 
@@ -24,7 +24,7 @@ class PublicPagesAPIViewSet(CheckedInputMixin, page_views.PagesAPIViewSet):
     filter_backends = CheckedInputMixin.checked_filters(page_views.PagesAPIViewSet.filter_backends)
 
     def get_base_queryset(self):
-        return super().get_base_queryset().exclude(pk__in=unsent_issues().values("pk"))
+        return super().get_base_queryset().exclude(pk__in=unlisted_page_ids())
 
 
 api_router = WagtailAPIRouter("wagtailapi")

@@ -8,3 +8,10 @@ class NewsletterIssuesConfig(AppConfig):
     label = "newsletter_issues"
     verbose_name = "Newsletter issues"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from common import unlisted
+        from newsletter.issues.models import unsent_issues
+
+        # Published but not yet sent: off site search and the pages API (docs/security.md).
+        unlisted.register(unsent_issues)

@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage
 from wagtail.models import PageViewRestriction
 
-from common import ratelimit
 from directory import contact
 from tests.factories import ResearcherPageFactory, directory_index
 
