@@ -85,7 +85,7 @@ def test_wheel_ships_the_apps_with_templates_and_static_files(wheel):
     assert "website/templates/base.html" in names
     assert "directory/templates/directory/researcher_page.html" in names
     assert "search/static/search/directory.js" in names
-    assert "directory/fictional.py" in names
+    assert "directory/fictional/generator.py" in names
 
 
 def test_installed_wheel_loads_demo_data_into_an_empty_database(fresh_python, tmp_path):
