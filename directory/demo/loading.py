@@ -16,24 +16,20 @@ only a handful and they should look exactly like editor-made pages.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import io
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Collection, Page
 
-from directory.choices import FacilityAccess
+from directory.demo.content import FACILITIES, NEWS
+from directory.demo.images import avatar_png, banner_png, initials, save_images
 from directory.models import (
     Facility,
     Institution,
@@ -51,185 +47,10 @@ DEMO_USERNAME = "demo-data"
 DEMO_COLLECTION = "Demo data"
 DEFAULT_RESEARCHERS = 300
 DEFAULT_SEED = 0
-AVATAR_SIZE = 200
 
 Log = Callable[[str], None]
 #: `progress(stage, done, total)`, as `common.progress.ProgressBar` takes it.
 Progress = Callable[[str, int, int], None]
-
-# (host institution, name, techniques, access, description)
-FACILITIES: list[tuple[str, str, str, str, str]] = [
-    (
-        "Demo Battery Research Centre",
-        "HAXPES instrument",
-        "HAXPES; XPS; depth profiling; air-free transfer",
-        FacilityAccess.OPEN,
-        "Hard X-ray photoelectron spectroscopy for buried electrode-electrolyte interfaces, "
-        "with an inert-atmosphere transfer from the glovebox.",
-    ),
-    (
-        "Northfield University (fictional)",
-        "Plasma FIB-SEM",
-        "plasma FIB-SEM; EDS; EBSD; 3D tomography; cryo stage",
-        FacilityAccess.COLLABORATION,
-        "Xenon plasma focused ion beam for large-volume cross-sections of electrodes and cells.",
-    ),
-    (
-        "Instituto Demo de Litio",
-        "Pilot-scale DLE rig",
-        "direct lithium extraction; ion exchange; brine pretreatment; nanofiltration",
-        FacilityAccess.COLLABORATION,
-        "Planta piloto de extracción directa de litio que procesa hasta 2 m³ de salmuera al día.",
-    ),
-    (
-        "Centro Demo de Reciclagem de Baterias",
-        "Hydrometallurgy pilot plant",
-        "black mass processing; leaching; solvent extraction; precipitation",
-        FacilityAccess.COLLABORATION,
-        "Planta piloto de reciclagem hidrometalúrgica, da massa negra ao sulfato de níquel.",
-    ),
-    (
-        "Kingsbridge Institute of Technology (fictional)",
-        "Pouch-cell pilot line",
-        "electrode coating; calendering; pouch cell assembly; formation",
-        FacilityAccess.OPEN,
-        "Dry-room pilot line for multi-layer pouch cells up to 10 Ah.",
-    ),
-    (
-        "Universidad Ficticia de Antofagasta",
-        "Laboratorio de análisis de salmueras",
-        "ICP-OES; ion chromatography; brine sampling",
-        FacilityAccess.OPEN,
-        "Análisis químico de salmueras y aguas del Salar de Atacama.",
-    ),
-    (
-        "Instituto Demo de Energías de Monterrey",
-        "Battery cycling and abuse-testing lab",
-        "cycling; EIS; thermal runaway; nail penetration",
-        FacilityAccess.INTERNAL,
-        "Sixty-four channel cycler and an abuse-testing bunker.",
-    ),
-]
-
-# (days ago, title, summary, body paragraphs, topic slugs, banner index)
-NEWS: list[tuple[int, str, str, list[str], list[str], int]] = [
-    (
-        3,
-        "Visiting fellowships between UK and Latin American battery labs",
-        "Twelve three-month fellowships for early-career researchers, in both directions.",
-        [
-            "The network opens its first call for visiting fellowships: twelve three-month "
-            "stays for doctoral and early-career researchers moving between the UK and "
-            "Argentina, Bolivia, Brazil, Chile, Colombia, Mexico and Peru.",
-            "Las solicitudes pueden presentarse en inglés, español o portugués.",
-        ],
-        ["direct-lithium-extraction", "recycling-and-circular-supply-chains"],
-        0,
-    ),
-    (
-        10,
-        "Field school at the Salar de Uyuni: brines, DLE and water",
-        "A week on the salt flat with hydrogeologists, chemists and local communities.",
-        [
-            "Twenty doctoral researchers will spend a week at the Salar de Uyuni learning how "
-            "brines are sampled, how direct lithium extraction rigs are run and how water "
-            "balances are negotiated with the communities who live there.",
-            "Una semana en el salar con hidrogeólogos, químicos y comunidades locales.",
-        ],
-        ["direct-lithium-extraction", "esg-sustainability-and-policy"],
-        1,
-    ),
-    (
-        17,
-        "Nuevo laboratorio de reciclaje hidrometalúrgico en Antofagasta",
-        "A new (fictional) hydrometallurgy lab recovers nickel and cobalt from black mass.",
-        [
-            "La Universidad Ficticia de Antofagasta inaugura un laboratorio de reciclaje "
-            "hidrometalúrgico para recuperar níquel, cobalto y litio de la masa negra.",
-            "The lab welcomes visiting researchers from the UK from next term.",
-        ],
-        ["recycling-and-circular-supply-chains"],
-        2,
-    ),
-    (
-        24,
-        "Sodium-ion workshop in São Carlos",
-        "Materiais, células e mercado: two days on sodium-ion batteries.",
-        [
-            "Two days of talks and lab visits on hard carbon anodes, layered oxide cathodes "
-            "and the market case for sodium-ion cells in Latin America.",
-            "Inscrições abertas para estudantes de doutorado.",
-        ],
-        ["sodium-ion-and-next-generation-chemistries", "anode-materials"],
-        3,
-    ),
-    (
-        31,
-        "Open access to a HAXPES instrument for network members",
-        "Beamtime-style access to hard X-ray photoelectron spectroscopy, free for members.",
-        [
-            "The Demo Battery Research Centre offers network members free access to its "
-            "HAXPES instrument for studies of buried interfaces in NMC811 and LFP electrodes.",
-        ],
-        ["characterisation", "cam"],
-        0,
-    ),
-    (
-        38,
-        "Black mass to pCAM: pilot results from a fictional consortium",
-        "Recycled nickel and cobalt made into precursor cathode material at pilot scale.",
-        [
-            "Partners in Brazil and the UK report the first pilot-scale batch of pCAM made "
-            "entirely from recycled black mass.",
-        ],
-        ["recycling-and-circular-supply-chains", "pcam"],
-        2,
-    ),
-    (
-        45,
-        "Webinar series: modelling and testing LFP and NMC811 cells",
-        "Six webinars on degradation models, state of health and cell testing.",
-        [
-            "From physics-based models to field data from electric buses: a monthly webinar "
-            "series in English with Spanish and Portuguese subtitles.",
-        ],
-        ["battery-management-modelling-and-testing"],
-        3,
-    ),
-    (
-        52,
-        "Second-life batteries for rural microgrids in Peru",
-        "Baterías de segunda vida para microrredes rurales en los Andes.",
-        [
-            "A pilot in the Peruvian Andes (fictional) powers a school and a health post with "
-            "repurposed electric-vehicle modules.",
-        ],
-        ["second-life"],
-        1,
-    ),
-    (
-        59,
-        "ESG reporting for lithium supply chains: a policy roundtable",
-        "Researchers, regulators and communities on water, consent and traceability.",
-        [
-            "A roundtable on how lithium producers in the lithium triangle report water use "
-            "and community consent, and what UK buyers ask of them.",
-        ],
-        ["esg-sustainability-and-policy", "lithium-refining-and-chemicals"],
-        0,
-    ),
-    (
-        66,
-        "Doctoral network meeting in Medellín",
-        "Encuentro de la red doctoral: pósters, charlas relámpago y mentorías.",
-        [
-            "Ochenta estudiantes de doctorado del Reino Unido y América Latina se reúnen en "
-            "Medellín para presentar su trabajo y conocer a sus futuros mentores.",
-        ],
-        ["cell-design-manufacturing-and-scale-up", "electrolytes-and-solid-state-batteries"],
-        3,
-    ),
-]
 
 
 @dataclass
@@ -287,115 +108,6 @@ def _demo_collection(create: bool = False) -> Collection | None:
 
 
 # --------------------------------------------------------------------------------------
-# Images
-# --------------------------------------------------------------------------------------
-
-# Twelve colours on which white text has a contrast ratio of at least 5:1 (WCAG AA).
-_PALETTE = [
-    tuple(int(code[i : i + 2], 16) for i in (0, 2, 4))
-    for code in (
-        ("1f5f8b", "7a3e9d", "a23b72", "2e7d32", "b5462f", "00695c")
-        + ("5d4037", "3949ab", "ad1457", "6a1b9a", "37474f", "8d4a00")
-    )
-]
-
-
-@functools.cache
-def _font(size: int):
-    from PIL import ImageFont
-
-    try:  # DejaVu has accented capitals; Pillow's bundled font does not
-        return ImageFont.truetype("DejaVuSans-Bold.ttf", size), True
-    except OSError:
-        return ImageFont.load_default(size=size), False
-
-
-@functools.cache
-def _disc(colour: tuple[int, ...]):
-    """An anti-aliased disc, drawn at twice the size once per colour and scaled down."""
-    from PIL import Image, ImageDraw
-
-    big = Image.new("RGBA", (AVATAR_SIZE * 2, AVATAR_SIZE * 2), (0, 0, 0, 0))
-    ImageDraw.Draw(big).ellipse((0, 0, AVATAR_SIZE * 2 - 1, AVATAR_SIZE * 2 - 1), fill=colour)
-    return big.resize((AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
-
-
-def initials(given_name: str, family_name: str) -> str:
-    """'José', 'Pérez Soto' -> 'JP'; the letters the directory cards also show."""
-    return f"{given_name[:1]}{family_name[:1]}".upper()
-
-
-def avatar_png(letters: str) -> bytes:
-    """A coloured disc with white initials, as PNG bytes; the colour follows the letters."""
-    from PIL import ImageDraw
-
-    colour = _PALETTE[hashlib.md5(letters.encode()).digest()[0] % len(_PALETTE)]
-    font, has_accents = _font(AVATAR_SIZE * 2 // 5)
-    if not has_accents:
-        letters = unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode()
-    image = _disc(colour).copy()
-    ImageDraw.Draw(image).text(
-        (AVATAR_SIZE / 2, AVATAR_SIZE / 2 + 2), letters, font=font, anchor="mm", fill="white"
-    )
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=1)  # 4x faster than the default, ~20% larger
-    return buffer.getvalue()
-
-
-def banner_png(index: int, width: int = 800, height: int = 480) -> bytes:
-    """A flat news banner: a colour field with a stylised battery whose charge varies."""
-    from PIL import Image, ImageDraw
-
-    colour = _PALETTE[(index * 5 + 2) % len(_PALETTE)]
-    image = Image.new("RGB", (width, height), colour)
-    draw = ImageDraw.Draw(image)
-    x0, y0, x1, y1 = width * 0.3, height * 0.32, width * 0.66, height * 0.68
-    draw.rounded_rectangle((x0, y0, x1, y1), radius=18, outline="white", width=10)
-    draw.rectangle((x1 + 4, height * 0.43, x1 + 26, height * 0.57), fill="white")
-    cells = 1 + index % 4
-    cell_width = (x1 - x0 - 40) / 4
-    for i in range(cells):
-        left = x0 + 20 + i * cell_width
-        draw.rectangle((left + 4, y0 + 20, left + cell_width - 4, y1 - 20), fill="white")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=1)
-    return buffer.getvalue()
-
-
-def _save_images(collection: Collection, files: dict[str, tuple[str, bytes]]) -> dict:
-    """Save PNGs as Wagtail images in `collection`, keyed like `files` (key: (title, data)).
-
-    One bulk insert (the file field still writes each file to storage) and one bulk
-    search-index call: saving 200 images one by one runs two background tasks each
-    (search and reference index) and took ~20 s.
-    """
-    from wagtail.images import get_image_model
-    from wagtail.search.backends import get_search_backends
-
-    image_model = get_image_model()
-    images = {}
-    for key, (title, data) in files.items():
-        image = image_model(
-            title=title,
-            collection=collection,
-            file=ImageFile(io.BytesIO(data), name=f"{slugify(title) or 'demo-image'}.png"),
-        )
-        image._set_image_file_metadata()  # file size and hash, as an upload would set
-        images[key] = image
-    image_model.objects.bulk_create(images.values())
-    # Re-read with tags prefetched: indexing otherwise queries each image's tags.
-    pks = [image.pk for image in images.values()]
-    saved = image_model.objects.prefetch_related("tags").filter(
-        **({"pk__in": pks} if None not in pks else {"title__in": [t for t, _ in files.values()]})
-    )
-    by_title = {image.title: image for image in saved}
-    images = {key: by_title[image.title] for key, image in images.items()}
-    for backend in get_search_backends(with_auto_update=True):
-        backend.add_bulk(image_model, list(images.values()))
-    return images
-
-
-# --------------------------------------------------------------------------------------
 # Loading and removing
 # --------------------------------------------------------------------------------------
 
@@ -444,10 +156,10 @@ def load_demo_data(
 
         letters = sorted({initials(r["given_name"], r["family_name"]) for r in records})
         log(f"Drawing {len(letters)} avatars and 4 news banners…")
-        avatars = _save_images(
+        avatars = save_images(
             collection, {key: (f"Demo avatar {key}", avatar_png(key)) for key in letters}
         )
-        banners = _save_images(
+        banners = save_images(
             collection, {i: (f"Demo news banner {i + 1}", banner_png(i)) for i in range(4)}
         )
 
