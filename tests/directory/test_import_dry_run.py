@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from directory.importing import import_researchers
 from directory.models import ResearcherPage
-from tests.directory.test_import import ORCID, make_csv, person, upload
+from tests.directory.import_support import ORCID, make_csv, person, upload
 from tests.factories import ResearcherPageFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from directory.models import Topic
+from newsletter.mailchimp.audience_setup import run_setup
 from newsletter.mailchimp.worker import DeliveryReport, deliver_due
 from newsletter.models import Subscriber
 from newsletter.models.subscribers import subscriber_changed, subscriber_erased
@@ -92,3 +94,15 @@ def local_changes() -> Iterator[list[Subscriber]]:
     subscriber_changed.connect(record, dispatch_uid="test-local-changes")
     yield seen
     subscriber_changed.disconnect(dispatch_uid="test-local-changes")
+
+
+@pytest.fixture
+def topics(mailchimp: FakeMailchimp) -> list[Topic]:
+    """Two of the seeded topics; the setup command links every topic to an interest."""
+    made = [
+        Topic.objects.get(slug="direct-lithium-extraction"),
+        Topic.objects.get(slug="recycling-and-circular-supply-chains"),
+    ]
+    run_setup(webhook=False)
+    mailchimp.reset_log()
+    return made

@@ -18,7 +18,13 @@ from django.db import connection, transaction
 from directory.choices import CareerStage
 from directory.models import Language, ResearcherPage, Topic
 from search.engines.database import DatabaseEngine
-from tests.factories import InstitutionFactory, ResearcherPageFactory, ResearcherPublicationFactory
+from tests.factories import (
+    InstitutionFactory,
+    ResearcherPageFactory,
+    ResearcherPublicationFactory,
+    TopicFactory,
+)
+from tests.fakes.elasticsearch import FakeElasticsearch
 
 ES_SKIP_REASON = "ELASTICSEARCH_URL is not set: live Elasticsearch tests skipped"
 
@@ -249,3 +255,61 @@ def build_world() -> World:
         biography="<p>Visiting researcher with the Halvorsen group in 2023.</p>",
     )
     return w
+
+
+# --------------------------------------------------------------------------------------
+# The Elasticsearch engine on a fake transport (test_elasticsearch_*.py)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def signals_on_database_engine(request, settings):
+    """Saving a profile indexes it through `get_engine()`: keep that on the database
+    engine here, so a real cluster named in the environment is never written to by
+    the fake-transport tests."""
+    if request.node.get_closest_marker("live_elasticsearch") is None:
+        settings.ELASTICSEARCH_URL = ""
+
+
+@pytest.fixture
+def fake() -> FakeElasticsearch:
+    return FakeElasticsearch()
+
+
+@pytest.fixture
+def people(db) -> dict[str, ResearcherPage]:
+    """Three profiles: two in Chile, one in the UK."""
+    electrolytes = TopicFactory(name="Solid-state electrolytes", slug="es-electrolytes")
+    brines = TopicFactory(name="Lithium brines", slug="es-brines")
+    chile = InstitutionFactory(name="Universidad de Chile", acronym="UCH", country="CL")
+    oxford = InstitutionFactory(name="University of Oxford", acronym="", country="GB")
+    jose = ResearcherPageFactory(
+        given_name="José",
+        family_name="Pérez",
+        title="José Pérez",
+        job_title="Investigador",
+        institution=chile,
+        career_stage=CareerStage.EARLY,
+        topics=[electrolytes, brines],
+        languages=[Language.objects.get(code="es")],
+        biography="<p>Trabaja en <b>baterías</b> de litio &amp; sodio.</p><p>Segundo</p>",
+        open_to_collaboration=True,
+    )
+    jose.keywords.add("salmueras")
+    jose.save()
+    ResearcherPublicationFactory(page=jose, title="Brines of the Atacama")
+    ana = ResearcherPageFactory(
+        given_name="Ana",
+        family_name="Álvarez",
+        title="Ana Álvarez",
+        institution=chile,
+        topics=[brines],
+    )
+    emily = ResearcherPageFactory(
+        given_name="Emily",
+        family_name="Clarke",
+        title="Emily Clarke",
+        institution=oxford,
+        topics=[electrolytes],
+    )
+    return {"jose": jose, "ana": ana, "emily": emily}

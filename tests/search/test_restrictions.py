@@ -5,7 +5,7 @@ with the signals on: adding the restriction (on the profile or on the directory
 above it) must take the profile out of every surface that reads the search index
 or lists pages, and removing it must bring the profile back, with nothing but the
 restriction's own save or delete in between. The engines' part is in
-test_contract.py (every engine) and test_elasticsearch_engine.py (the fake
+test_contract.py (every engine) and test_elasticsearch_index.py (the fake
 transport); topic and institution pages, the sitemap and the page API in
 tests/directory/test_restrictions.py.
 """
