@@ -2,8 +2,10 @@
 
 import factory
 import wagtail_factories
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 from faker import Faker
+from wagtail.models import PageViewRestriction
 
 from directory.choices import CareerStage, InstitutionKind
 from directory.models import (
@@ -121,3 +123,15 @@ class NewsPageFactory(wagtail_factories.PageFactory):
     summary = "A short summary."
     body = "<p>Body text.</p>"
     parent = factory.LazyFunction(news_index)
+
+
+def restrict(page, kind: str = PageViewRestriction.PASSWORD) -> PageViewRestriction:
+    """A Wagtail view restriction of `kind` on `page` (groups: a "Consortium members" group)."""
+    restriction = PageViewRestriction.objects.create(
+        page=page,
+        restriction_type=kind,
+        password="open sesame" if kind == PageViewRestriction.PASSWORD else "",
+    )
+    if kind == PageViewRestriction.GROUPS:
+        restriction.groups.add(Group.objects.get_or_create(name="Consortium members")[0])
+    return restriction

@@ -8,11 +8,10 @@ The search surfaces are tested in tests/search/test_restrictions.py.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
 from directory.models import DirectoryIndexPage, Topic
-from tests.factories import InstitutionFactory, ResearcherPageFactory
+from tests.factories import InstitutionFactory, ResearcherPageFactory, restrict
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +38,6 @@ def pair():
         topics=[topic],
     )
     return open_one, secret
-
-
-def restrict(page, kind: str) -> PageViewRestriction:
-    restriction = PageViewRestriction.objects.create(
-        page=page,
-        restriction_type=kind,
-        password="open sesame" if kind == PageViewRestriction.PASSWORD else "",
-    )
-    if kind == PageViewRestriction.GROUPS:
-        restriction.groups.add(Group.objects.get_or_create(name="Consortium members")[0])
-    return restriction
 
 
 def listed_on(client, secret) -> dict[str, bool]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from directory.models import ResearcherPage
 from search.types import FACETS, MAX_FACET_VALUES, SearchQuery
+from tests.factories import restrict
 
 pytestmark = pytest.mark.django_db
 
@@ -417,17 +417,6 @@ RESTRICTION_KINDS = [
     PageViewRestriction.LOGIN,
     PageViewRestriction.GROUPS,
 ]
-
-
-def restrict(page, kind: str = PageViewRestriction.PASSWORD) -> PageViewRestriction:
-    restriction = PageViewRestriction.objects.create(
-        page=page,
-        restriction_type=kind,
-        password="confidential" if kind == PageViewRestriction.PASSWORD else "",
-    )
-    if kind == PageViewRestriction.GROUPS:
-        restriction.groups.add(Group.objects.get_or_create(name="Consortium members")[0])
-    return restriction
 
 
 @pytest.mark.parametrize("kind", RESTRICTION_KINDS)

@@ -13,12 +13,12 @@ tests/directory/test_restrictions.py.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
 from directory.models import ResearcherPage
 from search.engines.database import DatabaseEngine
 from search.types import SearchQuery
+from tests.factories import restrict
 from tests.search.conftest import make_researcher
 
 pytestmark = pytest.mark.django_db
@@ -42,17 +42,6 @@ def secret(world) -> ResearcherPage:
         keywords=["hard carbon"],
         biography="<p>A confidential cell chemistry for the consortium.</p>",
     )
-
-
-def restrict(page, kind: str) -> PageViewRestriction:
-    restriction = PageViewRestriction.objects.create(
-        page=page,
-        restriction_type=kind,
-        password="open sesame" if kind == PageViewRestriction.PASSWORD else "",
-    )
-    if kind == PageViewRestriction.GROUPS:
-        restriction.groups.add(Group.objects.get_or_create(name="Consortium members")[0])
-    return restriction
 
 
 def visible_on(client, secret: ResearcherPage, emily: ResearcherPage) -> dict[str, bool]:
