@@ -11,6 +11,8 @@ from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
+from common import converters  # noqa: F401 (registers <id:...>)
+
 from .models import SEND_PERMISSION, SEND_PERMISSION_CODENAME, NewsletterIssuePage
 from .views import IssueSendingView
 from .viewsets import IssueListingViewSet
@@ -26,7 +28,7 @@ def register_issue_listing() -> IssueListingViewSet:
 def register_admin_urls() -> list:
     return [
         path(
-            "newsletter-issues/<int:page_id>/send/",
+            "newsletter-issues/<id:page_id>/send/",
             IssueSendingView.as_view(),
             name="newsletter_issues_sending",
         )

@@ -27,6 +27,7 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from common import converters  # noqa: F401 (registers <id:...>)
 from newsletter.mailchimp.models import PendingChange
 from newsletter.mailchimp.outbox import retry_now
 from newsletter.models import Subscriber
@@ -220,8 +221,8 @@ class PendingChangeViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-            path("retry/<int:pk>/", self.retry_view, name="retry"),
+            path("inspect/<id:pk>/", self.inspect_view, name="inspect"),
+            path("retry/<id:pk>/", self.retry_view, name="retry"),
         ]
 
 

@@ -110,3 +110,15 @@ def test_api_nul_in_a_text_parameter_is_a_400(client, pages, url, parameter):
     response = client.get(url, {parameter: "en\x00"})
     assert response.status_code == 400
     assert response.json() == {"message": f"{parameter} cannot contain a NUL character"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/admin/mailchimp_changes/inspect/{HUGE}/",
+        f"/admin/mailchimp_changes/retry/{HUGE}/",
+        f"/admin/newsletter-issues/{HUGE}/send/",
+    ],
+)
+def test_admin_ids_beyond_64_bits_are_404_for_staff_too(admin_client, url):
+    assert admin_client.get(url).status_code == 404
