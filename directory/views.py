@@ -16,11 +16,7 @@ PAGE_SIZE = DEFAULT_PAGE_SIZE
 
 
 def _researcher_page(request: HttpRequest, researchers):
-    # `public()`: a profile in a private section (a Wagtail view restriction on it or
-    # an ancestor) is listed nowhere, as in search; see docs/search.md.
-    researchers = (
-        researchers.live().public().with_card_relations().order_by("family_name", "given_name")
-    )
+    researchers = researchers.listed().with_card_relations().order_by("family_name", "given_name")
     return Paginator(researchers, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -30,7 +26,7 @@ def topic_index(request: HttpRequest) -> HttpResponse:
     A parent's count is of the researchers on it or on any of its subtopics, each
     once, as on its own page. A fixed number of queries whatever the number of topics.
     """
-    listed = ResearcherPage.objects.live().public().values("pk")
+    listed = ResearcherPage.objects.listed().values("pk")
     tagged = ResearcherPage.topics.through.objects.filter(researcherpage__in=listed)
     own = dict(
         tagged.values("topic_id")

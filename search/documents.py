@@ -167,14 +167,8 @@ class ResearcherData:
 
 
 def listed_researchers() -> PageQuerySet:
-    """Profiles anyone may be shown: published and not in a private section.
-
-    Wagtail's `public()` excludes every page at or below a `PageViewRestriction`,
-    whatever its kind, as its sitemap and page API do. A listing cannot know who
-    will read it (a password is checked per session, groups per user), so a
-    restricted profile is left out for everyone, including those who could open it.
-    """
-    return ResearcherPage.objects.live().public()
+    """The profiles the engines index: `ResearcherPageQuerySet.listed`."""
+    return ResearcherPage.objects.listed()
 
 
 def load_researchers(pks: Sequence[int]) -> list[ResearcherPage]:

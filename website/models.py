@@ -48,8 +48,7 @@ class HomePage(Page):
         context["latest_news"] = (
             NewsPage.objects.live().select_related("image").order_by("-date", "-pk")[:3]
         )
-        # Profiles in a private section are counted nowhere, as they are listed nowhere.
-        researchers = ResearcherPage.objects.live().public()
+        researchers = ResearcherPage.objects.listed()
         context["figures"] = {
             "researchers": researchers.count(),
             "institutions": Institution.objects.count(),

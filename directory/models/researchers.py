@@ -37,6 +37,17 @@ class ResearcherKeyword(TaggedItemBase):
 
 
 class ResearcherPageQuerySet(PageQuerySet):
+    def listed(self) -> ResearcherPageQuerySet:
+        """Profiles anyone may be shown: published and not in a private section.
+
+        Wagtail's `public()` excludes every page at or below a `PageViewRestriction`,
+        whatever its kind, as its sitemap and page API do. A listing cannot know who
+        will read it (a password is checked per session, groups per user), so a
+        restricted profile is left out for everyone, including those who could open
+        it. Every listing and both search engines start from here (docs/search.md).
+        """
+        return self.live().public()
+
     def with_card_relations(self) -> ResearcherPageQuerySet:
         """Everything a researcher card shows, in a fixed number of queries.
 
@@ -430,4 +441,4 @@ class DirectoryIndexPage(Page):
     @cached_property
     def researcher_count(self) -> int:
         """Listed profiles only: none behind a view restriction (see docs/search.md)."""
-        return ResearcherPage.objects.child_of(self).live().public().count()
+        return ResearcherPage.objects.child_of(self).listed().count()
