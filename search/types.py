@@ -30,6 +30,10 @@ MAX_RESULT_WINDOW = 10_000
 # Each facet lists at most this many values (the highest counts), plus every
 # selected value even when its count is 0.
 MAX_FACET_VALUES = 50
+# Autocomplete, the same on every engine: it answers from this many typed characters
+# on, and lists at most this many topics and institutions each (names fill the rest).
+AUTOCOMPLETE_MIN_LENGTH = 2
+AUTOCOMPLETE_TAXONOMY_LIMIT = 2
 
 # `rebuild(progress)` calls progress(done, total) as it goes.
 ProgressCallback = Callable[[int, int], None]

@@ -41,6 +41,8 @@ from search.highlight import make_snippet
 from search.models import MAX_FACET_BITS, FacetBit, ResearcherDocument, ResearcherFacets
 from search.query import clean_text, fold, search_terms, words
 from search.types import (
+    AUTOCOMPLETE_MIN_LENGTH,
+    AUTOCOMPLETE_TAXONOMY_LIMIT,
     FACETS,
     MAX_FACET_VALUES,
     FacetValue,
@@ -54,9 +56,6 @@ from search.types import (
 logger = logging.getLogger(__name__)
 
 INDEX_BATCH_SIZE = 500
-AUTOCOMPLETE_MIN_LENGTH = 2
-#: Autocomplete lists at most this many topics and institutions; names fill the rest.
-AUTOCOMPLETE_TAXONOMY_LIMIT = 2
 
 
 def get_dialect() -> Dialect:

@@ -19,6 +19,8 @@ from elasticsearch.dsl.query import Query
 from search.engines.es_documents import HIT_SOURCE, LANGUAGES, MARK_END, MARK_START, OTHER_REGION
 from search.query import MAX_FILTER_VALUES, clean_text, fold, search_terms, words
 from search.types import (
+    AUTOCOMPLETE_MIN_LENGTH,
+    AUTOCOMPLETE_TAXONOMY_LIMIT,
     DEFAULT_PAGE_SIZE,
     FACETS,
     MAX_FACET_VALUES,
@@ -78,11 +80,8 @@ HIGHLIGHT_FIELDS: dict[str, dict[str, Any]] = {
     "keywords": {"number_of_fragments": 0},
 }
 
-# Autocomplete, as on the database engine: at least this many typed characters,
-# at most this many words, and at most this many topics and institutions each.
-AUTOCOMPLETE_MIN_LENGTH = 2
+# Autocomplete looks at most at this many words (search.types has the shared limits).
 AUTOCOMPLETE_MAX_WORDS = 8
-AUTOCOMPLETE_TAXONOMY_LIMIT = 2
 # Candidates for `similar`: at most this many of the person's topics and keywords.
 SIMILAR_MAX_TOPICS = 20
 SIMILAR_MAX_KEYWORDS = 30

@@ -22,9 +22,9 @@ from search.engines.es_documents import (
     institution_url,
     topic_url,
 )
-from search.engines.es_queries import AUTOCOMPLETE_TAXONOMY_LIMIT
 from search.query import fold
 from search.types import (
+    AUTOCOMPLETE_TAXONOMY_LIMIT,
     FACETS,
     MAX_FACET_VALUES,
     FacetValue,
