@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format bench clean
+.PHONY: run test install migrate demo lint format bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,17 @@ format: install
 
 bench: install
 	$(PY) bench/search.py
+
+# Refresh every package's catalogue (needs GNU gettext's xgettext, a developer tool),
+# then compile them with polib. The compiled .mo files are committed: `make run`
+# needs neither (docs/i18n.md).
+messages: install
+	for package in website directory search newsletter common; do \
+		mkdir -p $$package/locale && \
+		(cd $$package && ../$(PY) ../manage.py makemessages -l es -l pt_BR \
+			--no-obsolete --no-location --ignore "tests/*" -e html,txt,py) || exit 1; \
+	done
+	$(PY) manage.py compile_catalogues
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static

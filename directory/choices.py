@@ -1,38 +1,39 @@
 """Fixed vocabularies of the directory, shared by models, import and search."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CareerStage(models.TextChoices):
-    DOCTORAL = "doctoral", "Doctoral researcher"
-    EARLY = "early-career", "Early-career researcher"
-    MID = "mid-career", "Mid-career researcher"
-    SENIOR = "senior", "Senior researcher"
-    INDUSTRY = "industry", "Industry researcher"
+    DOCTORAL = "doctoral", _("Doctoral researcher")
+    EARLY = "early-career", _("Early-career researcher")
+    MID = "mid-career", _("Mid-career researcher")
+    SENIOR = "senior", _("Senior researcher")
+    INDUSTRY = "industry", _("Industry researcher")
 
 
 class InstitutionKind(models.TextChoices):
-    UNIVERSITY = "university", "University"
-    RESEARCH_CENTRE = "research-centre", "Research centre"
-    COMPANY = "company", "Company"
-    FUNDER = "funder", "Funder"
-    GOVERNMENT = "government", "Government body"
+    UNIVERSITY = "university", _("University")
+    RESEARCH_CENTRE = "research-centre", _("Research centre")
+    COMPANY = "company", _("Company")
+    FUNDER = "funder", _("Funder")
+    GOVERNMENT = "government", _("Government body")
 
 
 class FacilityAccess(models.TextChoices):
-    OPEN = "open", "Open access"
-    COLLABORATION = "collaboration", "By collaboration"
-    INTERNAL = "internal", "Internal only"
+    OPEN = "open", _("Open access")
+    COLLABORATION = "collaboration", _("By collaboration")
+    INTERNAL = "internal", _("Internal only")
 
 
 class OpenTo(models.TextChoices):
     """What a researcher is open to; each value is a boolean field `open_to_<value>`."""
 
-    COLLABORATION = "collaboration", "Collaboration"
-    VISITING = "visiting", "Visiting / exchange"
-    PHD_SUPERVISION = "phd-supervision", "PhD supervision"
-    INDUSTRY = "industry", "Industry partnership"
-    MENTORING = "mentoring", "Mentoring"
+    COLLABORATION = "collaboration", _("Collaboration")
+    VISITING = "visiting", _("Visiting / exchange")
+    PHD_SUPERVISION = "phd-supervision", _("PhD supervision")
+    INDUSTRY = "industry", _("Industry partnership")
+    MENTORING = "mentoring", _("Mentoring")
 
 
 OPEN_TO_FIELDS = {

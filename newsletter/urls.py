@@ -1,8 +1,7 @@
-"""Public newsletter URLs (subscribe, confirm, preferences) and the Mailchimp webhook."""
+"""Public newsletter URLs (subscribe, confirm, preferences), in every interface language."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("newsletter/", include("newsletter.urls_public")),
-    path("newsletter/mailchimp/", include("newsletter.mailchimp.urls")),
 ]

@@ -1,8 +1,9 @@
-"""Search URLs. Included at the site root, so the paths are complete."""
+"""The directory's JSON APIs. Included at the site root, outside the language prefixes:
+an integration's URL never changes with the language (labels follow `lang`)."""
 
 from django.urls import path
 
-from search import api, views
+from search import api
 
 urlpatterns = [
     path("api/directory/search", api.directory_search, name="directory_search_api"),
@@ -12,5 +13,4 @@ urlpatterns = [
         api.similar,
         name="directory_similar_api",
     ),
-    path("search/", views.site_search, name="site_search"),
 ]

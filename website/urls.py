@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -23,6 +24,15 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("robots.txt", robots_txt),
     path("", include("search.urls")),
+    # Mailchimp's webhook speaks no language: outside the prefixes.
+    path("newsletter/mailchimp/", include("newsletter.mailchimp.urls")),
+]
+
+# Public pages in three languages: English at the bare paths it always had (no
+# prefix: existing links and search results keep working), Spanish and Portuguese
+# under /es/ and /pt-br/ (docs/i18n.md).
+public_patterns = [
+    path("", include("search.urls_public")),
     path("", include("newsletter.urls")),
     path("", include("newsletter.issues.urls")),
     path("", include("directory.urls")),
@@ -33,4 +43,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += i18n_patterns(
+    *public_patterns,
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+import common
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -54,10 +56,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "website",
     "directory",
+    "editorial",
     "search",
     "newsletter",
     "newsletter.mailchimp",
     "newsletter.issues",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -89,6 +94,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",
     "django.contrib.postgres",
 ]
 
@@ -98,6 +104,9 @@ MIDDLEWARE = [
     "website.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware: picks the language from the URL
+    # prefix (English has none), and lets the bare root honour Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,7 +176,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# Interface languages (docs/i18n.md). English is the default and its URLs carry no
+# prefix; Spanish and Brazilian Portuguese live under /es/ and /pt-br/.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("pt-br", "Português (Brasil)"),
+]
+# British English dates ("4 December 2026") for "en"; Django's own formats otherwise.
+FORMAT_MODULE_PATH = ["website.formats"]
+# The apps' catalogues are found by Django; `common` is a plain package, named here.
+LOCALE_PATHS = [Path(common.__file__).resolve().parent / "locale"]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Pages editors write are translatable (wagtail-localize); profiles are not: one page
+# per person, rendered in the visitor's language.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -217,7 +244,6 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp"}
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
-WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # ASCII profile URLs: /directory/jose-perez/
 WAGTAILSEARCH_BACKENDS = {
     "default": {

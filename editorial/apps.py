@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EditorialConfig(AppConfig):
+    name = "editorial"
+    verbose_name = _("News, events and opportunities")
+    default_auto_field = "django.db.models.BigAutoField"
