@@ -58,11 +58,6 @@ class Topic(index.Indexed, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def label(self) -> str:
-        """The name in the active interface language (English when not translated)."""
-        return localized_value(self, "name")
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)
@@ -70,6 +65,11 @@ class Topic(index.Indexed, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:topic", kwargs={"slug": self.slug})
+
+    @property
+    def label(self) -> str:
+        """The name in the active interface language (English when not translated)."""
+        return localized_value(self, "name")
 
 
 class Language(models.Model):
