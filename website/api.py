@@ -2,7 +2,8 @@
 
 Only fields listed in a model's `api_fields` are served, and researcher e-mail
 addresses are in none of them; asking for `?fields=email` is a 400. Hostile
-query values (see `website.api_input`) are a 400 too, never a 500.
+query values (see `website.api_input`) are a 400 too, never a 500. Error texts come
+in the caller's language (`?lang=es`, or Accept-Language; `website.api_messages`).
 
 Pages: Wagtail's endpoint already serves only live pages without view restrictions;
 newsletter issues not yet sent are left out as well (see `NewsletterIssuePage.serve`).
@@ -18,10 +19,14 @@ from wagtail.api.v2.router import WagtailAPIRouter
 
 from common.unlisted import unlisted_page_ids
 from website.api_input import CheckedInputMixin
+from website.api_messages import LANGUAGE_PARAMETER, TranslatedMessagesMixin
 
 
-class PublicPagesAPIViewSet(CheckedInputMixin, page_views.PagesAPIViewSet):
+class PublicPagesAPIViewSet(TranslatedMessagesMixin, CheckedInputMixin, page_views.PagesAPIViewSet):
     filter_backends = CheckedInputMixin.checked_filters(page_views.PagesAPIViewSet.filter_backends)
+    known_query_parameters = page_views.PagesAPIViewSet.known_query_parameters | {
+        LANGUAGE_PARAMETER
+    }
 
     def get_base_queryset(self):
         return super().get_base_queryset().exclude(pk__in=unlisted_page_ids())

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.utils import BadRequestError
@@ -42,13 +43,13 @@ class WordSearchFilter(SearchFilter):
         if "search" not in request.GET:
             return queryset
         if getattr(queryset, "_filtered_by_tag", False):
-            raise BadRequestError("filtering by tag with a search query is not supported")
+            raise BadRequestError(_("filtering by tag with a search query is not supported"))
         text = search_words(request.GET["search"])
         if not text:
-            raise BadRequestError("search must contain at least one letter or digit")
+            raise BadRequestError(_("search must contain at least one letter or digit"))
         operator = request.GET.get("search_operator") or None
         if operator not in (None, "and", "or"):
-            raise BadRequestError("search_operator must be 'and' or 'or'")
+            raise BadRequestError(_("search_operator must be 'and' or 'or'"))
         try:
             return get_search_backend().search(
                 text,
@@ -58,11 +59,13 @@ class WordSearchFilter(SearchFilter):
             )
         except FilterFieldError as exc:
             raise BadRequestError(
-                f"cannot filter by '{exc.field_name}' while searching (field is not indexed)"
+                _("cannot filter by '%(field)s' while searching (field is not indexed)")
+                % {"field": exc.field_name}
             ) from exc
         except OrderByFieldError as exc:
             raise BadRequestError(
-                f"cannot order by '{exc.field_name}' while searching (field is not indexed)"
+                _("cannot order by '%(field)s' while searching (field is not indexed)")
+                % {"field": exc.field_name}
             ) from exc
 
 
@@ -73,16 +76,19 @@ class CheckedInputMixin:
         super().initial(request, *args, **kwargs)
         for name, value in request.GET.items():
             if _NUMBER.fullmatch(value.strip()) and abs(int(value)) > MAX_INTEGER:
-                raise BadRequestError(f"{name} cannot be higher than {MAX_INTEGER}")
+                raise BadRequestError(
+                    _("%(name)s cannot be higher than %(maximum)s")
+                    % {"name": name, "maximum": MAX_INTEGER}
+                )
             # PostgreSQL text cannot hold NUL; `search` drops it with the other punctuation.
             if "\x00" in value and name != "search":
-                raise BadRequestError(f"{name} cannot contain a NUL character")
+                raise BadRequestError(_("%(name)s cannot contain a NUL character") % {"name": name})
 
     def find_object(self, queryset: Any, request: Request) -> Any:
         try:
             return super().find_object(queryset, request)
         except (ValueError, ValidationError) as exc:
-            raise BadRequestError("id must be a whole number") from exc
+            raise BadRequestError(_("id must be a whole number")) from exc
 
     @classmethod
     def checked_filters(cls, backends: list[type]) -> list[type]:

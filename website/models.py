@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
@@ -15,22 +16,25 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
+from common.i18n_pages import LocaleFallbackMixin, localized_pages
+
 
 @register_setting(icon="cog")
 class SiteSettings(BaseGenericSetting):
     demo_data_loaded = models.BooleanField(
+        _("demo data loaded"),
         default=False,
-        help_text="Shows a notice on every page that the profiles are fictional demo data.",
+        help_text=_("Shows a notice on every page that the profiles are fictional demo data."),
     )
 
     panels = [FieldPanel("demo_data_loaded")]
 
     class Meta:
-        verbose_name = "site settings"
+        verbose_name = _("site settings")
 
 
-class HomePage(Page):
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+class HomePage(LocaleFallbackMixin, Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = [
@@ -39,15 +43,20 @@ class HomePage(Page):
         "newsletter_issues.NewsletterIndexPage",
     ]
     parent_page_types = ["wagtailcore.Page"]
+    # Editors create one home page; its translations are copies made by wagtail-localize
+    # (Page.copy checks no max_count).
     max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
         from directory.models import Institution, ResearcherPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = (
-            NewsPage.objects.live().select_related("image").order_by("-date", "-pk")[:3]
-        )
+        context["latest_news"] = localized_pages(
+            NewsPage.objects.live().select_related("image").order_by("-date", "-pk")
+        )[:3]
         researchers = ResearcherPage.objects.listed()
         context["figures"] = {
             "researchers": researchers.count(),
@@ -57,7 +66,8 @@ class HomePage(Page):
             .distinct()
             .count(),
         }
-        context["directory"] = Page.objects.type(_directory_index()).live().first()
+        # The specific page (not a base Page): its URL follows the visitor's language.
+        context["directory"] = localized_pages(_directory_index().objects.live()).first()
         return context
 
 

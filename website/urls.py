@@ -10,6 +10,8 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from directory.permissions import guard_admin_view
 from website.api import api_router
+from website.language_switch import switch_language
+from website.sitemap import TranslatedSitemap
 from website.views import robots_txt
 
 # Researchers' accounts must not see other people's drafts in admin views that have
@@ -21,7 +23,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": TranslatedSitemap}}),
+    # The language switch belongs to no language: /language/?to=es&next=/directory/
+    path("language/", switch_language, name="switch_language"),
     path("robots.txt", robots_txt),
     path("", include("search.urls")),
     # Mailchimp's webhook speaks no language: outside the prefixes.

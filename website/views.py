@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -12,7 +13,16 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /django-admin/",
-        "Disallow: /newsletter/",
+        # Tokened mailing-list pages, in every language; the language switch only redirects.
+        *(f"Disallow: {prefix}/newsletter/" for prefix in language_prefixes()),
+        "Disallow: /language/",
         f"Sitemap: {absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def language_prefixes() -> list[str]:
+    """Each language's URL prefix: none for English, then "/es" and "/pt-br"."""
+    return [
+        "" if code == settings.LANGUAGE_CODE else f"/{code}" for code, _name in settings.LANGUAGES
+    ]

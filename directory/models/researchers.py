@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from common.i18n_pages import LocaleFallbackMixin
 from directory.choices import OPEN_TO_FIELDS, CareerStage, OpenTo
 from directory.validators import (
     normalise_doi,
@@ -98,13 +99,18 @@ class ResearcherPageForm(WagtailAdminPageForm):
         return normalise_orcid(self.cleaned_data.get("orcid", ""))
 
 
-class ResearcherPage(Page):
+class ResearcherPage(LocaleFallbackMixin, Page):
     """A researcher's public profile.
 
     The e-mail address is stored for contact and matching on import, and is never
     rendered in a template or exposed through the API: it is not in `api_fields`
     and the templates only ever use the contact form.
+
+    One page per person, served under every language prefix with that interface
+    (common/i18n_pages.py): no "not yet translated" note.
     """
+
+    untranslated_note_shown = False
 
     given_name = models.CharField(max_length=120)
     family_name = models.CharField(max_length=120)
@@ -412,7 +418,7 @@ class ResearcherPublication(Orderable):
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
 
-class DirectoryIndexPage(Page):
+class DirectoryIndexPage(LocaleFallbackMixin, Page):
     """/directory/: every researcher profile lives below this page."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

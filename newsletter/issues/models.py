@@ -33,6 +33,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from common.i18n_pages import LocaleFallbackMixin
+
 from .panels import IssueStatusPanel
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ SEND_PERMISSION_CODENAME = "send_newsletter"
 SEND_PERMISSION = f"newsletter_issues.{SEND_PERMISSION_CODENAME}"
 
 
-class NewsletterIndexPage(Page):
+class NewsletterIndexPage(LocaleFallbackMixin, Page):
     """The archive of past issues; the only place issues can be created."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -80,7 +82,7 @@ class IssueMode(models.TextChoices):
     DIGEST = "digest", "Digest of the latest news"
 
 
-class NewsletterIssuePage(Page):
+class NewsletterIssuePage(LocaleFallbackMixin, Page):
     """One issue: an introduction plus chosen news items, or a digest of recent news."""
 
     subject = models.CharField(

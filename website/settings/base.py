@@ -105,8 +105,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After the session, before CommonMiddleware: picks the language from the URL
-    # prefix (English has none), and lets the bare root honour Accept-Language.
-    "django.middleware.locale.LocaleMiddleware",
+    # prefix (English has none); Django's, plus the bare root `/` honouring the
+    # language cookie and Accept-Language, and unknown prefixes (/fr/…) redirected.
+    "website.language_middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,0 +1,150 @@
+"""Translatable Wagtail pages, and what a visitor sees before a page is translated.
+
+Wagtail's i18n serves /es/… from the Spanish translation of the home page as soon as
+one is live, so every page below it that nobody has translated yet (or that is never
+translated: a researcher's profile) would be a 404 under /es/. `LocaleFallbackMixin`
+makes such a page fall back to its original: /es/directory/maria-lopez/ serves the
+English-tree profile with the Spanish interface, and links built while it renders
+stay under /es/ so the visitor stays in Spanish. Page types that editors translate
+show a short note that the text is in its original language; profiles, rendered in
+the visitor's language, do not.
+
+Apps give their page classes the mixin (first among the bases, before `Page`); they
+never import `website`. docs/i18n.md tells the whole story.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import get_script_prefix
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
+from wagtail.url_routing import RouteResult
+
+from common.i18n import current_language, normalize_language
+
+UNTRANSLATED_NOTE = _(
+    "This page has not been translated into your language yet, so it is shown in its "
+    "original language."
+)
+
+
+class _NotInOriginalEither(Http404):
+    """The default-locale tree has no page at this path either: ancestors need not retry."""
+
+
+class LocaleFallbackMixin:
+    """For a `Page` subclass: untranslated pages are served, never a 404.
+
+    `route()`: when a path finds nothing in a translated tree (the Spanish home has no
+    Spanish "directory" child yet, or the Spanish page is a draft), the same path is
+    routed from this page's default-locale original; if what it finds has a live
+    translation in the visitor's language, that translation is served instead.
+    Queries are spent only on that fallback, never on a page found directly.
+
+    `get_url_parts()`: a page of the default-locale tree, linked while another
+    interface language is active, gets that language's prefix (/es/directory/), so
+    links inside a Spanish page stay Spanish. No query: the site root paths are
+    cached on the request, as Wagtail's own method caches them.
+    """
+
+    #: Whether a visitor reading this page in another language is told so. Profiles
+    #: set it to False: they are rendered in the visitor's language.
+    untranslated_note_shown = True
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        try:
+            return super().route(request, path_components)  # type: ignore[misc]
+        except _NotInOriginalEither:
+            raise
+        except Http404:
+            original = self._default_locale_original()
+            if original is None:
+                raise
+        try:
+            result = original.specific.route(request, path_components)
+        except Http404 as exc:
+            raise _NotInOriginalEither from exc
+        return _in_active_locale(result)
+
+    def _default_locale_original(self) -> Any:
+        """This page's live translation in the default locale, or None if it is one."""
+        try:
+            default = Locale.get_default()
+        except Locale.DoesNotExist:
+            return None
+        if self.locale_id == default.pk:  # type: ignore[attr-defined]
+            return None
+        return self.get_translation_or_none(default)  # type: ignore[attr-defined]
+
+    def get_url_parts(self, request: HttpRequest | None = None) -> Any:
+        parts = super().get_url_parts(request)  # type: ignore[misc]
+        language = translation.get_language()
+        if (
+            parts is None
+            or parts[2] is None
+            or language == settings.LANGUAGE_CODE
+            or language not in dict(settings.LANGUAGES)
+        ):
+            return parts
+        roots = self._get_relevant_site_root_paths(request)  # type: ignore[attr-defined]
+        if not roots or roots[0].language_code != settings.LANGUAGE_CODE:
+            return parts  # a page of a translated tree: Wagtail prefixed it already
+        site_id, root_url, page_path = parts
+        # i18n_patterns puts the prefix right after the script prefix, as Django's
+        # LocaleMiddleware does when it redirects to a prefixed URL.
+        script_prefix = get_script_prefix()
+        if page_path.startswith(script_prefix):
+            page_path = f"{script_prefix}{language}/{page_path[len(script_prefix) :]}"
+        return site_id, root_url, page_path
+
+    @property
+    def content_language(self) -> str:
+        """The language the page's text is written in (an alias shows its source's)."""
+        source = self.alias_of if self.alias_of_id else self  # type: ignore[attr-defined]
+        return normalize_language(source.locale.language_code)
+
+    @property
+    def untranslated_note(self) -> str:
+        """The note for a visitor whose language this page is not in yet, or ""."""
+        if not self.untranslated_note_shown or self.content_language == current_language():
+            return ""
+        return str(UNTRANSLATED_NOTE)
+
+
+def _in_active_locale(result: Any) -> Any:
+    """The routed page's live translation in the visitor's language, if it has one."""
+    page, args, kwargs = result
+    try:
+        active = Locale.get_active()
+    except Locale.DoesNotExist:
+        return result
+    if page.locale_id == active.pk:
+        return result
+    translated = page.get_translation_or_none(active)
+    if translated is None or not translated.live:
+        return result
+    return RouteResult(translated.specific, args=args, kwargs=kwargs)
+
+
+def localized_pages(queryset: QuerySet) -> QuerySet:
+    """Pages for a listing in the visitor's language: each page's translation into it,
+    or its default-locale original while it has none (never both, never another
+    language's). One query, whatever the number of pages."""
+    language = current_language()
+    default = settings.LANGUAGE_CODE
+    if language == default:
+        return queryset.filter(locale__language_code=default)
+    translated = queryset.filter(locale__language_code=language)
+    return queryset.filter(
+        Q(locale__language_code=language)
+        | (
+            Q(locale__language_code=default)
+            & ~Q(translation_key__in=translated.values("translation_key"))
+        )
+    )
