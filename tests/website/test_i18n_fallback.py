@@ -3,8 +3,6 @@ their original language with a note in the visitor's, never a 404."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.db import connection
 from django.test import RequestFactory

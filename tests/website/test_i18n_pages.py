@@ -27,7 +27,8 @@ PAGES = [
 ]
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 SWITCH_LINK = re.compile(
-    r"<a href=\"(/language/[^\"]+)\" lang=\"([^\"]+)\" hreflang=\"([^\"]+)\"( aria-current=\"true\")?>([^<]+)</a>"
+    r'<a href="(/language/[^"]+)" lang="([^"]+)" hreflang="([^"]+)"'
+    r'( aria-current="true")?>([^<]+)</a>'
 )
 
 

@@ -5,24 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('website', '0004_locales'),
+        ("website", "0004_locales"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='homepage',
-            options={'verbose_name': 'home page'},
+            name="homepage",
+            options={"verbose_name": "home page"},
         ),
         migrations.AlterField(
-            model_name='homepage',
-            name='intro',
-            field=wagtail.fields.RichTextField(blank=True, verbose_name='introduction'),
+            model_name="homepage",
+            name="intro",
+            field=wagtail.fields.RichTextField(blank=True, verbose_name="introduction"),
         ),
         migrations.AlterField(
-            model_name='sitesettings',
-            name='demo_data_loaded',
-            field=models.BooleanField(default=False, help_text='Shows a notice on every page that the profiles are fictional demo data.', verbose_name='demo data loaded'),
+            model_name="sitesettings",
+            name="demo_data_loaded",
+            field=models.BooleanField(
+                default=False,
+                help_text="Shows a notice on every page that the profiles are fictional demo data.",
+                verbose_name="demo data loaded",
+            ),
         ),
     ]
