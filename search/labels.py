@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.translation import get_language_from_path
 
 from common.i18n import DEFAULT_LANGUAGE, current_language, field_suffix
 from directory.labels import choice_label
@@ -81,7 +82,10 @@ def localized_url(url: str, language: str | None = None) -> str:
     resolve, one already prefixed) is returned as given.
     """
     language = language or current_language()
-    if not url or language == DEFAULT_LANGUAGE or urlsplit(url).netloc:
+    if not url or language == DEFAULT_LANGUAGE:
+        return url
+    path = urlsplit(url)
+    if path.netloc or get_language_from_path(path.path):
         return url
     # Stored URLs are English ones: resolve them as such, reverse in `language`.
     with translation.override(DEFAULT_LANGUAGE):
