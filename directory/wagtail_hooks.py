@@ -1,26 +1,35 @@
-"""The "Directory" admin menu: researchers, taxonomies and institutions, and the CSV import."""
+"""The "Directory" admin menu: researchers, taxonomies and institutions, and the CSV import.
 
+Taxonomies are named in English, Spanish and Portuguese: the topic and language
+listings show all three names, and "Vocabulary labels" lets editors reword the
+fixed vocabularies (career stages, "open to", institution kinds, facility access,
+countries) whose labels otherwise come from the catalogues.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from directory.models import Facility, Institution, Language, ResearcherPage, Topic
+from directory.models.taxonomy import VocabularyLabel
 
 
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
-    menu_label = "Topics"
-    list_display = ["name", "parent", "slug"]
+    menu_label = _("Topics")
+    list_display = ["name", "name_es", "name_pt", "parent", "slug"]
     list_filter = ["parent"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_es", "name_pt", "synonyms"]
     ordering = ["sort_order", "name"]
 
 
 class InstitutionViewSet(SnippetViewSet):
     model = Institution
     icon = "home"
-    menu_label = "Institutions"
+    menu_label = _("Institutions")
     list_display = ["name", "acronym", "kind", "country", "city"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "city"]
@@ -30,7 +39,7 @@ class InstitutionViewSet(SnippetViewSet):
 class FacilityViewSet(SnippetViewSet):
     model = Facility
     icon = "cogs"
-    menu_label = "Facilities"
+    menu_label = _("Facilities")
     list_display = ["name", "institution", "access"]
     list_filter = ["access"]
     search_fields = ["name", "techniques"]
@@ -39,16 +48,40 @@ class FacilityViewSet(SnippetViewSet):
 class LanguageViewSet(SnippetViewSet):
     model = Language
     icon = "globe"
-    menu_label = "Languages"
-    list_display = ["name", "code", "native_name"]
-    search_fields = ["name", "code"]
+    menu_label = _("Languages")
+    list_display = ["name", "name_es", "name_pt", "code", "native_name"]
+    search_fields = ["name", "name_es", "name_pt", "native_name", "code"]
+
+
+class VocabularyLabelViewSet(SnippetViewSet):
+    """Editors' wording of fixed vocabularies; `directory.labels.choice_label` reads it."""
+
+    model = VocabularyLabel
+    icon = "edit"
+    menu_label = _("Vocabulary labels")
+    list_display = [
+        "__str__",
+        Column("catalogue_label", label=_("Label from the catalogue")),
+        "name_en",
+        "name_es",
+        "name_pt",
+    ]
+    list_filter = ["vocabulary"]
+    search_fields = ["value", "name_en", "name_es", "name_pt"]
+    ordering = ["vocabulary", "value"]
 
 
 class DirectoryViewSetGroup(SnippetViewSetGroup):
-    menu_label = "Directory"
+    menu_label = _("Directory")
     menu_icon = "group"
     menu_order = 150
-    items = (TopicViewSet, InstitutionViewSet, FacilityViewSet, LanguageViewSet)
+    items = (
+        TopicViewSet,
+        InstitutionViewSet,
+        FacilityViewSet,
+        LanguageViewSet,
+        VocabularyLabelViewSet,
+    )
 
 
 register_snippet(DirectoryViewSetGroup)

@@ -11,16 +11,32 @@ facet are OR'd, facets AND'd. Topics and institutions go by slug, countries by I
 JSON names it: `{"error": "page: must be a whole number of at least 1.",
 "parameter": "page"}`. E-mail addresses are not in the index, so they cannot
 appear here.
+
+Language: every endpoint takes `lang` (en, es, pt-br; "pt" and "es-CL" are
+understood; anything else means English, never an error) and, without it,
+honours Accept-Language. It changes labels (facet labels, topic and country
+labels of hits, topic suggestions), error texts and links (`/es/...`); values,
+slugs and codes are the same in every language. The answer says which language
+it used (`Content-Language`, and `"lang"` in the search answer).
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+import functools
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET
 
 from common.converters import MAX_ID
+from common.i18n import DEFAULT_LANGUAGE, normalize_language
 from search.documents import listed_researchers
 from search.engines import get_engine
+from search.labels import fixed_label, hit_topic_labels, localized_url, topic_labels
 from search.query import SearchParamError, clean_text, parse_search_query
 from search.types import Hit, SearchResults, Suggestion
 
@@ -29,25 +45,64 @@ AUTOCOMPLETE_LIMIT = 8
 SIMILAR_LIMIT = 6
 
 
-def hit_json(hit: Hit) -> dict:
+def request_language(request: HttpRequest) -> str:
+    """`lang` if given (unknown: English), else the best of Accept-Language, else English."""
+    lang = request.GET.get("lang", "").strip()
+    if lang:
+        return normalize_language(lang)
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            continue
+        try:
+            return normalize_language(translation.get_supported_language_variant(code))
+        except LookupError:
+            continue
+    return DEFAULT_LANGUAGE
+
+
+def in_request_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Run `view` in the language the request asks for, and say so in the answer."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        language = request_language(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return wrapper
+
+
+def hit_json(hit: Hit, topic_names: dict[str, str] | None = None) -> dict:
+    """A hit; `topic_labels` and `country_label` are in the request's language,
+    `topics` and `country` are the slugs and code, the same in every language."""
+    topic_names = topic_names or {}
     return {
         "id": hit.id,
         "name": hit.name,
-        "url": hit.url,
+        "url": localized_url(hit.url),
         "job_title": hit.job_title,
         "institution": hit.institution,
         "country": hit.country,
+        "country_label": fixed_label("country", hit.country) if hit.country else "",
         "topics": list(hit.topics),
+        "topic_labels": [topic_names.get(slug, slug) for slug in hit.topics],
         "snippet": hit.snippet,
     }
 
 
 def results_json(results: SearchResults) -> dict:
+    known = {value.value: value.label for value in results.facets.get("topic", [])}
+    topic_names = hit_topic_labels(results.hits, known)
     return {
+        "lang": normalize_language(translation.get_language()),
         "count": results.total,
         "page": results.query.page,
         "page_size": results.query.page_size,
-        "results": [hit_json(hit) for hit in results.hits],
+        "results": [hit_json(hit, topic_names) for hit in results.hits],
         "facets": {
             name: [
                 {
@@ -64,7 +119,11 @@ def results_json(results: SearchResults) -> dict:
 
 
 def suggestion_json(suggestion: Suggestion) -> dict:
-    return {"label": suggestion.label, "url": suggestion.url, "kind": suggestion.kind}
+    return {
+        "label": suggestion.label,
+        "url": localized_url(suggestion.url),
+        "kind": suggestion.kind,
+    }
 
 
 def error(exc: SearchParamError) -> JsonResponse:
@@ -72,6 +131,7 @@ def error(exc: SearchParamError) -> JsonResponse:
 
 
 @require_GET
+@in_request_language
 def directory_search(request: HttpRequest) -> JsonResponse:
     try:
         query = parse_search_query(request.GET)
@@ -81,19 +141,25 @@ def directory_search(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@in_request_language
 def autocomplete(request: HttpRequest) -> JsonResponse:
+    """Topics match by any of their names and synonyms and come back in the
+    request's language."""
     text = clean_text(request.GET.get("q", ""))[:AUTOCOMPLETE_MAX_LENGTH]
     suggestions = get_engine().autocomplete(text, limit=AUTOCOMPLETE_LIMIT) if text.strip() else []
     return JsonResponse({"suggestions": [suggestion_json(s) for s in suggestions]})
 
 
 @require_GET
+@in_request_language
 def similar(request: HttpRequest, researcher_id: int) -> JsonResponse:
     # An id beyond 64 bits would overflow the database driver; no row has one. A
     # profile behind a view restriction is answered like one that does not exist.
     if researcher_id > MAX_ID or not listed_researchers().filter(pk=researcher_id).exists():
         return JsonResponse(
-            {"error": f"No published researcher has the id {researcher_id}."}, status=404
+            {"error": _("No published researcher has the id %(id)s.") % {"id": researcher_id}},
+            status=404,
         )
     hits = get_engine().similar(researcher_id, limit=SIMILAR_LIMIT)
-    return JsonResponse({"results": [hit_json(hit) for hit in hits]})
+    names = topic_labels({slug for hit in hits for slug in hit.topics})
+    return JsonResponse({"results": [hit_json(hit, names) for hit in hits]})

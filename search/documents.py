@@ -25,6 +25,7 @@ from django_countries import countries
 from wagtail.query import PageQuerySet
 from wagtail.rich_text import get_text_for_indexing
 
+from common.i18n import LANGUAGE_CODES
 from directory.choices import LATIN_AMERICA, UK_COUNTRIES, OpenTo
 from directory.models import ResearcherPage
 from search.query import fold
@@ -35,27 +36,18 @@ OPEN_TO_BITS: dict[str, int] = {value: index for index, value in enumerate(OpenT
 
 @cache
 def country_names(code: str) -> tuple[str, ...]:
-    """English, Spanish and Portuguese names of a country: "Brazil", "Brasil"."""
+    """English, Spanish and Portuguese names of a country: "Brazil", "Brasil".
+
+    django-countries' own names (it ships es and pt_BR), so a search in any of
+    the three languages finds the country whatever label editors give it.
+    """
     names = []
-    for language in ("en", "es", "pt"):
+    for language in LANGUAGE_CODES:
         with translation.override(language):
             name = str(countries.name(code))
         if name and name not in names:
             names.append(name)
     return tuple(names)
-
-
-def country_label(code: str) -> str:
-    return _country_label(code, translation.get_language() or "")
-
-
-@cache
-def _country_label(code: str, language: str) -> str:
-    # django-countries reads a digit string as a numeric code and int() fails on
-    # digits such as "²"; anything that is not an alpha-2 code is shown as given.
-    if not (len(code) == 2 and code.isascii() and code.isalpha()):
-        return code
-    return str(countries.name(code)) or code
 
 
 def region_of(country: str) -> str:
@@ -92,6 +84,7 @@ class ResearcherData:
     sort_name: str
     updated_at: datetime
     topics: list[str] = field(default_factory=list)
+    #: Every name and synonym of the profile's own topics, in all three languages.
     topic_names: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     open_to: list[str] = field(default_factory=list)
@@ -127,11 +120,14 @@ class ResearcherData:
         if fold(full_name) != fold(page.title):
             names.append(full_name)
 
-        topic_names: list[str] = []
+        # Cross-language search: each topic (and its parent) is indexed by its
+        # names in English, Spanish and Portuguese and its synonyms, so "reciclaje",
+        # "reciclagem" and "recycling" all find everyone tagged "Recycling...".
+        own_topic_names = [name for topic in topics for name in topic.search_names]
+        topic_names = list(own_topic_names)
         for topic in topics:
-            topic_names.append(topic.name)
-            if topic.parent_id and topic.parent.name not in topic_names:
-                topic_names.append(topic.parent.name)
+            if topic.parent_id:
+                topic_names += topic.parent.search_names
         terms = [page.job_title]
         for inst in ([institution] if institution else []) + affiliations:
             terms += [inst.name, inst.acronym, inst.city]
@@ -139,7 +135,7 @@ class ResearcherData:
         if country:
             terms += country_names(country)
         for language in languages:
-            terms += [language.name, language.native_name]
+            terms += language.search_names
 
         updated = page.last_published_at or page.first_published_at or timezone.now()
         return cls(
@@ -155,7 +151,7 @@ class ResearcherData:
             sort_name=fold(f"{page.family_name} {page.given_name}".strip() or page.title)[:255],
             updated_at=updated,
             topics=[topic.slug for topic in topics],
-            topic_names=[topic.name for topic in topics],
+            topic_names=list(dict.fromkeys(own_topic_names)),
             languages=[language.code for language in languages],
             open_to=list(page.open_to),
             keywords=keywords,

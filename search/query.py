@@ -9,7 +9,8 @@ with an error, which would otherwise surface as a 500).
 Two modes:
 
 * strict (the JSON API): the first bad parameter raises `SearchParamError`, which
-  names the parameter and says what was expected; the API answers 400 with it.
+  names the parameter and says what was expected, in the active language; the API
+  answers 400 with it.
 * lenient (the directory page): bad values are dropped and reported, so a person
   who edited a URL by hand still gets a page of results and a note saying what was
   ignored.
@@ -27,6 +28,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 
 from directory.choices import CareerStage, OpenTo
@@ -182,14 +185,29 @@ def _choice(allowed: Iterable[str]):
     return normalise
 
 
+# What each facet expects, said in full sentences so that each translates whole
+# (`value` is the value given, quoted; `values` the allowed ones, for choices).
 _NORMALISERS = {
-    "topic": (_normalise_slug, "a topic slug such as 'direct-lithium-extraction'"),
-    "institution": (_normalise_slug, "an institution slug"),
-    "country": (_normalise_country, "an ISO 3166-1 alpha-2 country code such as 'CL'"),
-    "career_stage": (_choice(CareerStage.values), "one of " + ", ".join(CareerStage.values)),
-    "language": (_normalise_language, "an ISO 639-1 language code such as 'es'"),
-    "open_to": (_choice(OpenTo.values), "one of " + ", ".join(OpenTo.values)),
+    "topic": (
+        _normalise_slug,
+        gettext_lazy("%(value)s is not a topic slug such as 'direct-lithium-extraction'."),
+    ),
+    "institution": (_normalise_slug, gettext_lazy("%(value)s is not an institution slug.")),
+    "country": (
+        _normalise_country,
+        gettext_lazy("%(value)s is not an ISO 3166-1 alpha-2 country code such as 'CL'."),
+    ),
+    "career_stage": (
+        _choice(CareerStage.values),
+        gettext_lazy("%(value)s is not one of %(values)s."),
+    ),
+    "language": (
+        _normalise_language,
+        gettext_lazy("%(value)s is not an ISO 639-1 language code such as 'es'."),
+    ),
+    "open_to": (_choice(OpenTo.values), gettext_lazy("%(value)s is not one of %(values)s.")),
 }
+_ALLOWED = {"career_stage": CareerStage.values, "open_to": OpenTo.values}
 
 
 def _get_list(params: Mapping, name: str) -> list[str]:
@@ -223,7 +241,7 @@ def _parse(params: Mapping, *, allow_page_size: bool, errors: list[SearchParamEr
 
     filters: dict[str, tuple[str, ...]] = {}
     for name in FACETS:
-        normalise, expected = _NORMALISERS[name]
+        normalise, message = _NORMALISERS[name]
         values: list[str] = []
         for raw in _get_list(params, name):
             if not raw.strip():
@@ -231,11 +249,15 @@ def _parse(params: Mapping, *, allow_page_size: bool, errors: list[SearchParamEr
             value = normalise(raw)
             if value is None:
                 shown = raw if len(raw) <= 40 else raw[:40] + "…"
-                fail(name, f"{shown!r} is not {expected}.")
+                allowed = ", ".join(_ALLOWED.get(name, ()))
+                fail(name, str(message) % {"value": repr(shown), "values": allowed})
             elif value not in values:
                 values.append(value)
         if len(values) > MAX_FILTER_VALUES:
-            fail(name, f"at most {MAX_FILTER_VALUES} values may be given.")
+            fail(
+                name,
+                gettext("at most %(count)s values may be given.") % {"count": MAX_FILTER_VALUES},
+            )
             values = values[:MAX_FILTER_VALUES]
         filters[name] = tuple(values)
 
@@ -245,7 +267,10 @@ def _parse(params: Mapping, *, allow_page_size: bool, errors: list[SearchParamEr
         if not allow_page_size:
             pass  # the HTML page has a fixed page size
         elif not NUMBER_RE.match(raw_size) or not 1 <= int(raw_size) <= MAX_PAGE_SIZE:
-            fail("page_size", f"must be a whole number from 1 to {MAX_PAGE_SIZE}.")
+            fail(
+                "page_size",
+                gettext("must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE},
+            )
         else:
             page_size = int(raw_size)
 
@@ -253,12 +278,15 @@ def _parse(params: Mapping, *, allow_page_size: bool, errors: list[SearchParamEr
     raw_page = _get_one(params, "page")
     if raw_page is not None:
         if not NUMBER_RE.match(raw_page) or int(raw_page) < 1:
-            fail("page", "must be a whole number of at least 1.")
+            fail("page", gettext("must be a whole number of at least 1."))
         elif int(raw_page) * page_size > MAX_RESULT_WINDOW:
             fail(
                 "page",
-                f"only the first {MAX_RESULT_WINDOW:,} results can be paged through; "
-                "narrow the search with text or filters.",
+                gettext(
+                    "only the first %(window)s results can be paged through; "
+                    "narrow the search with text or filters."
+                )
+                % {"window": number_format(MAX_RESULT_WINDOW, force_grouping=True)},
             )
         else:
             page = int(raw_page)
@@ -267,7 +295,7 @@ def _parse(params: Mapping, *, allow_page_size: bool, errors: list[SearchParamEr
     raw_sort = _get_one(params, "sort")
     if raw_sort is not None:
         if raw_sort.lower() not in SORTS:
-            fail("sort", "must be one of " + ", ".join(SORTS) + ".")
+            fail("sort", gettext("must be one of %(values)s.") % {"values": ", ".join(SORTS)})
         else:
             sort = raw_sort.lower()
 

@@ -8,7 +8,10 @@ the researcher ids it affects, and indexed by `search.tasks`:
 * page saved, published or unpublished, and changes to its relations: index;
 * page deleted: remove;
 * `directory.bulk.researchers_bulk_saved` (imports, demo data): index those ids;
-* an institution or topic renamed: index the researchers that show it;
+* an institution renamed: index the researchers that show it;
+* a topic's names, synonyms, slug or parent changed, or a spoken language's names:
+  index the researchers tagged with it (or a sub-topic), in a task that finds
+  them and enqueues them in batches (`search.tasks.reindex_taxonomy_task`);
 * a view restriction added, changed or removed, or a page moved: index every
   profile at or below that page, since only profiles outside private sections
   are indexed (`search.documents.listed_researchers`).
@@ -28,7 +31,7 @@ import threading
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django_tasks import task_backends
 from django_tasks.backends.immediate import ImmediateBackend
@@ -39,12 +42,17 @@ from common.batching import batched
 from directory.bulk import researchers_bulk_saved
 from directory.models import (
     Institution,
+    Language,
     ResearcherKeyword,
     ResearcherPage,
     ResearcherPublication,
     Topic,
 )
-from search.tasks import index_researchers_task, remove_researchers_task
+from search.tasks import (
+    index_researchers_task,
+    reindex_taxonomy_task,
+    remove_researchers_task,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -185,14 +193,59 @@ def institution_saved(sender, instance: Institution, created: bool, raw: bool = 
     schedule_index(pks)
 
 
-@receiver(post_save, sender=Topic)
-def topic_saved(sender, instance: Topic, created: bool, raw: bool = False, **kwargs) -> None:
-    if created or raw:
+#: What of a topic or language is indexed with the profiles that show it.
+SEARCHED_FIELDS = {
+    Topic: ("name", "name_es", "name_pt", "synonyms", "slug", "parent_id"),
+    Language: ("name", "name_es", "name_pt", "native_name"),
+}
+
+
+@receiver(pre_save, sender=Topic)
+@receiver(pre_save, sender=Language)
+def taxonomy_saving(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """Note whether a save changes what is indexed: re-ordering topics or editing a
+    description re-indexes nobody."""
+    fields = SEARCHED_FIELDS[sender]
+    if raw or instance._state.adding:
+        instance._search_changed = False
         return
-    pks = set(instance.researchers.values_list("pk", flat=True))
-    child_ids = instance.children.values_list("pk", flat=True)
-    pks |= set(ResearcherPage.objects.filter(topics__in=child_ids).values_list("pk", flat=True))
-    schedule_index(pks)
+    if update_fields is not None and not {f.removesuffix("_id") for f in fields} & {
+        f.removesuffix("_id") for f in update_fields
+    }:
+        instance._search_changed = False
+        return
+    old = sender.objects.filter(pk=instance.pk).values(*fields).first()
+    instance._search_changed = old is None or any(
+        old[field] != getattr(instance, field) for field in fields
+    )
+
+
+@receiver(post_save, sender=Topic)
+@receiver(post_save, sender=Language)
+def taxonomy_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    if created or raw or not getattr(instance, "_search_changed", False):
+        return
+    if sender is Topic:
+        schedule_taxonomy(topic_ids=[instance.pk])
+    else:
+        schedule_taxonomy(language_codes=[instance.pk])
+
+
+def schedule_taxonomy(topic_ids: Iterable[int] = (), language_codes: Iterable[str] = ()) -> None:
+    """Re-index, once the change is committed, everyone these topics or languages
+    show on (`search.tasks.reindex_taxonomy_task`)."""
+    topic_ids, language_codes = sorted(set(topic_ids)), sorted(set(language_codes))
+
+    def enqueue() -> None:
+        try:
+            reindex_taxonomy_task.enqueue(topic_ids, language_codes)
+        except Exception:  # a broken queue must not break saving a topic
+            logger.exception("Could not enqueue search re-index of %s", topic_ids or language_codes)
+
+    if _runs_inline():
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
 
 
 @receiver(pre_delete, sender=Institution)

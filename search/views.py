@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
@@ -25,6 +26,7 @@ from common.unlisted import unlisted_page_ids
 from directory.choices import CareerStage, OpenTo
 from search.engines import get_engine
 from search.highlight import highlight_text, make_snippet
+from search.labels import hit_topic_labels, localized_url
 from search.query import (
     NUMBER_RE,
     SearchParamError,
@@ -238,6 +240,36 @@ def _notes(params, problems: list[SearchParamError], typed_text: str, text_ignor
     return list(dict.fromkeys(notes))
 
 
+def result_count_text(total: int, found: bool, first: int, last: int, show_range: bool) -> str:
+    """What the live region announces: "12 researchers found, showing 1–10".
+
+    Whole sentences through ngettext, so each language pluralises its own way;
+    numbers are grouped the visitor's way (1,234 / 1.234).
+    """
+    numbers = {
+        "count": number_format(total, force_grouping=True),
+        "first": number_format(first, force_grouping=True),
+        "last": number_format(last, force_grouping=True),
+    }
+    if found and show_range:
+        text = ngettext(
+            "%(count)s researcher found, showing %(first)s–%(last)s",
+            "%(count)s researchers found, showing %(first)s–%(last)s",
+            total,
+        )
+    elif found:
+        text = ngettext("%(count)s researcher found", "%(count)s researchers found", total)
+    elif show_range:
+        text = ngettext(
+            "%(count)s researcher, showing %(first)s–%(last)s",
+            "%(count)s researchers, showing %(first)s–%(last)s",
+            total,
+        )
+    else:
+        text = ngettext("%(count)s researcher", "%(count)s researchers", total)
+    return text % numbers
+
+
 def directory_context(request: HttpRequest, base_url: str) -> dict:
     """Everything the directory page shows, from one search (a fixed number of queries).
 
@@ -247,6 +279,8 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
     as if they matched), and a page past the end says how many pages there are.
     Only a filter value that is well formed but unknown costs a second search.
     """
+    # The page's own URL is the English one; keep the visitor in their language.
+    base_url = localized_url(base_url)
     params = request.GET
     parsed = parse_search_query_lenient(params)
     query, problems = parsed.query, list(parsed.problems)
@@ -287,11 +321,13 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
         results = get_engine().search(query)
     for item in ignored:
         item.remove_url = _url(base_url, replace(query, text=typed_text), page=1)
-    topic_labels = {value.value: value.label for value in results.facets.get("topic", [])}
+    known = {value.value: value.label for value in results.facets.get("topic", [])}
+    topic_names = hit_topic_labels(results.hits, known)
     hits = [
         {
             "hit": hit,
-            "topics": [topic_labels.get(slug, slug) for slug in hit.topics],
+            "url": localized_url(hit.url),
+            "topics": [topic_names.get(slug, slug) for slug in hit.topics],
             "initials": "".join(word[:1] for word in hit.name.split()[:2]).upper(),
         }
         for hit in results.hits
@@ -299,11 +335,22 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
     past_the_end = requested_page > results.page_count
     on_a_page = not past_the_end and requested_page == query.page
     groups = facet_groups(results, base_url)
+    first_hit = (query.page - 1) * query.page_size + 1
+    last_hit = min(query.page * query.page_size, results.total)
+    show_range = (
+        results.total > 0
+        and not past_the_end
+        and requested_page == query.page
+        and results.page_count > 1
+    )
     return {
         "directory_url": base_url,
         "search_query": query,
         "typed_text": typed_text,
         "results": results,
+        "result_count_text": result_count_text(
+            results.total, has_filters(query) or bool(query.text), first_hit, last_hit, show_range
+        ),
         "hits": hits,
         "facet_groups": groups,
         "selected_count": sum(len(group.selected) for group in groups),
@@ -315,8 +362,8 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
         # Past the window but not the end: only narrowing the search gets there.
         "past_the_window": not past_the_end and requested_page != query.page,
         "result_window": MAX_RESULT_WINDOW,
-        "first_hit": (query.page - 1) * query.page_size + 1,
-        "last_hit": min(query.page * query.page_size, results.total),
+        "first_hit": first_hit,
+        "last_hit": last_hit,
         "page_links": (
             page_links(results, base_url, current=requested_page) if results.page_count > 1 else []
         ),
@@ -373,7 +420,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
             "only_common_words": bool(text) and not terms and bool(words(text)),
             "page_obj": page_obj,
             "researchers": researchers,
-            "directory_url": "/directory/?" + urlencode(params),
+            "directory_url": localized_url("/directory/") + "?" + urlencode(params),
             "query_string": urlencode(params),
         },
     )
@@ -393,7 +440,7 @@ def _site_items(pages: list[Page], terms: list[str]) -> list[dict]:
     items = []
     for page in pages:
         summary = summaries.get(page.pk) or page.search_description
-        kind = page.specific_class._meta.verbose_name if page.specific_class else "page"
+        kind = page.specific_class._meta.verbose_name if page.specific_class else _("page")
         items.append(
             {
                 "title": highlight_text(page.title, terms),

@@ -19,12 +19,10 @@ from dataclasses import replace
 from django.db import IntegrityError, connection, transaction
 
 from common.batching import batched
-from directory.choices import CareerStage, OpenTo
 from directory.models import Institution, Topic
 from search.documents import (
     OPEN_TO_BITS,
     ResearcherData,
-    country_label,
     listed_researchers,
     load_listed_researchers,
 )
@@ -38,6 +36,7 @@ from search.engines.database_sql import (
     similar_statement,
 )
 from search.highlight import make_snippet
+from search.labels import fixed_label
 from search.models import MAX_FACET_BITS, FacetBit, ResearcherDocument, ResearcherFacets
 from search.query import clean_text, fold, search_terms, words
 from search.types import (
@@ -68,20 +67,6 @@ def get_dialect() -> Dialect:
 
         return SqliteDialect()
     raise NotImplementedError(f"The database search engine does not support {connection.vendor}")
-
-
-CAREER_STAGE_LABELS = {value: str(label) for value, label in CareerStage.choices}
-OPEN_TO_LABELS = {value: str(label) for value, label in OpenTo.choices}
-
-
-def _default_label(facet: str, value: str) -> str:
-    if facet == "country":
-        return country_label(value)
-    if facet == "career_stage":
-        return CAREER_STAGE_LABELS.get(value, value)
-    if facet == "open_to":
-        return OPEN_TO_LABELS.get(value, value)
-    return value
 
 
 class FacetBitsExhausted(RuntimeError):
@@ -146,7 +131,7 @@ def build_facets(
         values = [
             FacetValue(
                 value=value,
-                label=label or labels[name].get(value) or _default_label(name, value),
+                label=label or labels[name].get(value) or fixed_label(name, value),
                 count=count,
                 selected=value in chosen,
             )
@@ -216,19 +201,22 @@ class DatabaseEngine:
         """Researchers, topics and institutions whose words start with what was typed.
 
         Every typed word must begin a word of the name ("jo per" finds "José
-        Pérez"); accents fold. Topics and institutions are few (tens to hundreds),
-        so they are matched in Python, which folds accents the same on every
-        database.
+        Pérez"); accents fold. A topic matches by any of its names or synonyms,
+        in any language, and is suggested by its name in the active language.
+        Topics and institutions are few (tens to hundreds), so they are matched
+        in Python, which folds accents the same on every database.
         """
         terms = words(text)[:8]
         if not terms or len("".join(terms)) < AUTOCOMPLETE_MIN_LENGTH or limit < 1:
             return []
         taxonomy: list[Suggestion] = []
-        topics = Topic.objects.order_by("sort_order", "name").only("name", "slug")
+        topics = Topic.objects.order_by("sort_order", "name").only(
+            "name", "name_es", "name_pt", "synonyms", "slug"
+        )
         taxonomy += [
-            Suggestion(label=t.name, url=t.get_absolute_url(), kind="topic")
+            Suggestion(label=t.label, url=t.get_absolute_url(), kind="topic")
             for t in topics
-            if _prefix_match(terms, t.name)
+            if any(_prefix_match(terms, name) for name in t.search_names)
         ][:AUTOCOMPLETE_TAXONOMY_LIMIT]
         institutions = Institution.objects.order_by("name").only("name", "acronym", "slug")
         taxonomy += [

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from directory.models import Institution, Language, Topic
 from search.documents import OPEN_TO_BITS
+from search.labels import name_column
 from search.models import FacetBit, ResearcherDocument, ResearcherFacets
 from search.types import SearchQuery
 
@@ -55,12 +56,21 @@ COLUMNS = {
     "open_to": "open_to_bits",
 }
 BIT_FACETS = ("topic", "language", "open_to")
-#: Label tables of facets whose values are keys of a table: (table, key, label).
+#: Label tables of facets whose values are keys of a table: (table, key). Topics and
+#: languages are labelled in the active language (`search.labels.name_column`).
 LABEL_TABLES = {
-    "topic": (TOPIC, "slug", "name"),
-    "language": (LANGUAGE, "code", "name"),
-    "institution": (INSTITUTION, "slug", "name"),
+    "topic": (TOPIC, "slug"),
+    "language": (LANGUAGE, "code"),
+    "institution": (INSTITUTION, "slug"),
 }
+TRANSLATED_LABELS = frozenset({"topic", "language"})
+
+
+def label_column(facet: str, alias: str) -> str:
+    """The label of row `alias` of a facet's table, in the active language."""
+    return name_column(alias) if facet in TRANSLATED_LABELS else f"{alias}.name"
+
+
 HIT_COLUMNS = (
     "f.researcher_id, d.name, d.url, d.job_title, d.institution_name, f.country, "
     "d.topics, d.keywords, d.biography, d.publications"
@@ -242,23 +252,23 @@ def facet_statement(dialect: Dialect, query: SearchQuery, terms: Sequence[str]) 
     ctes, body = dialect.counting_pass(inner, prefilter, selected)
     statement = with_clause(("q", dialect.query_cte(terms)), *ctes).extend(body)
 
-    # What the bits stand for, with labels.
+    # What the bits stand for, with labels in the active language.
     for facet in ("topic", "language"):
-        table, key, label = LABEL_TABLES[facet]
+        table, key = LABEL_TABLES[facet]
         statement.add(
             f" UNION ALL SELECT {literal('bit:' + facet)}, CAST(b.bit AS TEXT), b.value, "
-            f"l.{label}, 0 FROM {BITS} b LEFT JOIN {table} l ON l.{key} = b.value "
-            "WHERE b.facet = %s",
+            f"{label_column(facet, 'l')}, 0 FROM {BITS} b LEFT JOIN {table} l "
+            f"ON l.{key} = b.value WHERE b.facet = %s",
             [facet],
         )
     # Labels of selected values, which are listed even when nothing matches them.
-    for facet, (table, key, label) in LABEL_TABLES.items():
+    for facet, (table, key) in LABEL_TABLES.items():
         values = getattr(query, facet)
         if values:
             statement.add(
-                f" UNION ALL SELECT {literal('label:' + facet)}, CAST({key} AS TEXT), "
-                f"CAST({key} AS TEXT), {label}, 0 FROM {table} "
-                f"WHERE {key} IN ({placeholders(len(values))})",
+                f" UNION ALL SELECT {literal('label:' + facet)}, CAST(l.{key} AS TEXT), "
+                f"CAST(l.{key} AS TEXT), {label_column(facet, 'l')}, 0 FROM {table} l "
+                f"WHERE l.{key} IN ({placeholders(len(values))})",
                 values,
             )
     return statement

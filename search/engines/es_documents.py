@@ -54,7 +54,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from directory.models import ResearcherPage
+from directory.models import ResearcherPage, Topic
 from search.documents import (
     ResearcherData,
     listed_researchers,
@@ -133,11 +133,22 @@ def as_you_type() -> SearchAsYouType:
 
 
 class TopicEntry(InnerDoc):
-    """One topic of a profile, nested so that autocomplete can tell topics apart."""
+    """One topic of a profile, nested so that autocomplete can tell topics apart.
+
+    `suggest` holds every name and synonym, so typing in any language finds the
+    topic; the label read back from the aggregation is the field of the visitor's
+    language (`LABEL_FIELDS`), English where a translation is missing.
+    """
 
     slug = Keyword()
-    name = Keyword()  # the label, read back from the aggregation
+    name = Keyword()
+    name_es = Keyword()
+    name_pt = Keyword()
     suggest = as_you_type()
+
+
+#: Interface language -> TopicEntry field holding the topic's label in it.
+LABEL_FIELDS = {"en": "name", "es": "name_es", "pt-br": "name_pt"}
 
 
 class ResearcherMapping(Document):
@@ -161,7 +172,7 @@ class ResearcherMapping(Document):
     family_name = Text(analyzer=folding)
     job_title = multilingual_text()
     institution_name = multilingual_text()
-    topics = multilingual_text()  # names
+    topics = multilingual_text()  # names in three languages, and synonyms
     keywords = multilingual_text()
     terms = multilingual_text()
     biography = multilingual_text()  # plain text, HTML stripped
@@ -236,7 +247,6 @@ def document_for(page: ResearcherPage) -> dict[str, Any]:
     topics = list(page.topics.all())
     given, family = _clean(page.given_name), _clean(page.family_name)
     name = _clean(data.name) or f"{given} {family}".strip()
-    topic_names = [_clean(topic.name) for topic in topics]
     institution_name = _clean(institution.name) if institution else ""
     acronym = _clean(institution.acronym) if institution else ""
     return {
@@ -247,7 +257,7 @@ def document_for(page: ResearcherPage) -> dict[str, Any]:
         "family_name": family,
         "job_title": _clean(data.job_title),
         "institution_name": institution_name,
-        "topics": topic_names,
+        "topics": [_clean(name) for name in data.topic_names],
         "keywords": [_clean(k) for k in data.keywords],
         "terms": _lines(data.terms),
         "biography": _clean(data.biography),
@@ -263,12 +273,21 @@ def document_for(page: ResearcherPage) -> dict[str, Any]:
         "updated": data.updated_at.isoformat(),
         "name_sort": data.sort_name,
         "name_suggest": _lines(data.names) or [name],
-        "topic_entries": [
-            {"slug": topic.slug, "name": label, "suggest": label}
-            for topic, label in zip(topics, topic_names, strict=True)
-        ],
+        "topic_entries": [topic_entry(topic) for topic in topics],
         "institution_suggest": f"{institution_name} {acronym}".strip() or None,
         "institution_label": institution_name or None,
+    }
+
+
+def topic_entry(topic: Topic) -> dict[str, Any]:
+    """A topic as autocomplete finds it (any name) and shows it (the visitor's name)."""
+    name = _clean(topic.name)
+    return {
+        "slug": topic.slug,
+        "name": name,
+        "name_es": _clean(topic.name_es) or name,
+        "name_pt": _clean(topic.name_pt) or name,
+        "suggest": [_clean(n) for n in topic.search_names],
     }
 
 

@@ -16,7 +16,15 @@ from elasticsearch import Elasticsearch
 from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from elasticsearch.dsl.query import Query
 
-from search.engines.es_documents import HIT_SOURCE, LANGUAGES, MARK_END, MARK_START, OTHER_REGION
+from common.i18n import current_language
+from search.engines.es_documents import (
+    HIT_SOURCE,
+    LABEL_FIELDS,
+    LANGUAGES,
+    MARK_END,
+    MARK_START,
+    OTHER_REGION,
+)
 from search.query import MAX_FILTER_VALUES, clean_text, fold, search_terms, words
 from search.types import (
     AUTOCOMPLETE_MIN_LENGTH,
@@ -276,7 +284,8 @@ def autocomplete_body(terms: list[str], limit: int) -> dict[str, Any]:
     prefix query, which the field's `_index_prefix` sub-field answers.
     Topics and institutions are aggregated over all profiles (`global`), not
     only over the names that matched, and come back once each however many
-    researchers share them.
+    researchers share them. A topic matches by any of its names and synonyms and
+    is labelled in the active language.
     """
 
     def every_prefix(field: str) -> dict[str, Any]:
@@ -306,7 +315,10 @@ def autocomplete_body(terms: list[str], limit: int) -> dict[str, Any]:
                             "matching": {
                                 "filter": every_prefix("topic_entries.suggest"),
                                 "aggs": {
-                                    "values": values("topic_entries.slug", "topic_entries.name")
+                                    "values": values(
+                                        "topic_entries.slug",
+                                        f"topic_entries.{LABEL_FIELDS[current_language()]}",
+                                    )
                                 },
                             }
                         },

@@ -12,9 +12,7 @@ from typing import Any
 
 from django.utils.html import escape
 
-from directory.choices import CareerStage, OpenTo
-from directory.models import Institution, Language, Topic
-from search.documents import country_label
+from directory.models import Institution
 from search.engines.es_documents import (
     LANGUAGES,
     MARK_END,
@@ -22,6 +20,7 @@ from search.engines.es_documents import (
     institution_url,
     topic_url,
 )
+from search.labels import FIXED_VOCABULARIES, fixed_label, language_labels, topic_labels
 from search.query import fold
 from search.types import (
     AUTOCOMPLETE_TAXONOMY_LIMIT,
@@ -81,7 +80,8 @@ def hit_from(raw: dict[str, Any]) -> Hit:
 
 
 def facet_labels(facet: str, values: Iterable[str]) -> dict[str, str]:
-    """Human labels for facet values; one query for topics, institutions, languages.
+    """Labels of facet values in the active language; one query for topics,
+    institutions, languages (`search.labels`).
 
     Values without a label (a deleted topic, say) are left out: their label is
     the value itself.
@@ -90,17 +90,13 @@ def facet_labels(facet: str, values: Iterable[str]) -> dict[str, str]:
     if not values:
         return {}
     if facet == "topic":
-        return dict(Topic.objects.filter(slug__in=values).values_list("slug", "name"))
+        return topic_labels(values)
     if facet == "institution":
         return dict(Institution.objects.filter(slug__in=values).values_list("slug", "name"))
     if facet == "language":
-        return dict(Language.objects.filter(code__in=values).values_list("code", "name"))
-    if facet == "country":
-        return {v: country_label(v) for v in values}
-    choices = {"career_stage": CareerStage, "open_to": OpenTo}.get(facet)
-    if choices is not None:
-        labels = dict(choices.choices)
-        return {v: str(labels[v]) for v in values if v in labels}
+        return language_labels(values)
+    if facet in FIXED_VOCABULARIES:
+        return {v: fixed_label(facet, v) for v in values}
     return {}
 
 

@@ -1,4 +1,5 @@
-"""Template tags of search: "Researchers you could work with" on profiles."""
+"""Template tags of search: "Researchers you could work with" on profiles, and the
+labels and links of hits in the visitor's language."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from django import template
 
+from search import labels
 from search.engines import get_engine
 from search.types import Hit
 
@@ -39,3 +41,15 @@ def shared_topics(hit: Hit, topics) -> list:
     page, so naming them costs no query."""
     slugs = set(getattr(hit, "topics", None) or [])
     return [topic for topic in topics or [] if topic.slug in slugs]
+
+
+@register.filter
+def country_label(code: str) -> str:
+    """A country's name in the active language (an editor's label if there is one)."""
+    return labels.fixed_label("country", code) if code else ""
+
+
+@register.filter
+def localized_url(url: str) -> str:
+    """A stored (English) page URL under the active language's prefix."""
+    return labels.localized_url(url)

@@ -313,3 +313,14 @@ def people(db) -> dict[str, ResearcherPage]:
         topics=[electrolytes],
     )
     return {"jose": jose, "ana": ana, "emily": emily}
+
+
+@pytest.fixture
+def fresh_labels():
+    """Editors' vocabulary labels start and end unread: a row a test creates is
+    rolled back with its transaction, and must not outlive it in the label cache."""
+    from directory.labels import reset_overrides
+
+    reset_overrides()
+    yield
+    reset_overrides()

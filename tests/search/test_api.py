@@ -32,7 +32,8 @@ def search(client, params=None, status=200) -> dict:
 
 def test_the_shape_of_an_answer(client, indexed):
     data = search(client, {"q": "Jose Perez"})
-    assert set(data) == {"count", "page", "page_size", "results", "facets"}
+    assert set(data) == {"lang", "count", "page", "page_size", "results", "facets"}
+    assert data["lang"] == "en"
     assert (data["count"], data["page"], data["page_size"]) == (1, 1, 20)
     (hit,) = data["results"]
     assert set(hit) == {
@@ -42,13 +43,18 @@ def test_the_shape_of_an_answer(client, indexed):
         "job_title",
         "institution",
         "country",
+        "country_label",
         "topics",
+        "topic_labels",
         "snippet",
     }
     jose = indexed.r["jose"]
     assert hit["id"] == jose.pk and hit["name"] == "José Pérez" and hit["url"] == jose.url
     assert hit["country"] == "CL" and hit["institution"] == "Universidad Ficticia de Chile"
     assert sorted(hit["topics"]) == ["cam", "direct-lithium-extraction"]
+    labels = dict(zip(hit["topics"], hit["topic_labels"], strict=True))
+    assert labels["cam"] == "Cathode active materials (CAM)"
+    assert hit["country_label"] == "Chile"
     assert list(data["facets"]) == list(FACETS)
     for values in data["facets"].values():
         for value in values:
@@ -198,7 +204,9 @@ def test_similar(client, indexed):
         "job_title",
         "institution",
         "country",
+        "country_label",
         "topics",
+        "topic_labels",
         "snippet",
     }
 

@@ -224,9 +224,10 @@ def test_renaming_an_institution_or_topic_reindexes_its_researchers(engine, inde
     institution.save()
     assert found(engine, "electrochemistry institute") == indexed.ids("emily", "tom")
     topic = Topic.objects.get(slug="second-life")
-    topic.name = "Second-life and reuse"
+    assert found(engine, "repurposed") == set()
+    topic.name = "Second-life and repurposed packs"
     topic.save()
-    assert found(engine, "reuse") == indexed.ids(
+    assert found(engine, "repurposed") == indexed.ids(
         "halvorsen_name", "halvorsen_institution", "halvorsen_bio"
     )
 

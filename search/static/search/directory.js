@@ -11,7 +11,8 @@
  *  - focus stays where it was (the checkbox or the search box), the result count
  *    is announced by its live region, and page links move focus to the results;
  *  - the search box is an ARIA 1.2 combobox: Down/Up move through suggestions,
- *    Enter opens one, Escape closes the list;
+ *    Enter opens one, Escape closes the list; suggestions come in the page's
+ *    language (the form's data-lang), labelled with the form's data-kind-* words;
  *  - on a phone the filters fold behind a <details> disclosure (which works
  *    without this script); its summary ("Filters (2 selected)") and the count at
  *    the foot of the open filters follow each tap, so the visitor sees the effect
@@ -177,12 +178,19 @@
 
   /* ---------------------------------------------------------------- autocomplete */
 
+  // The words of the page's language come from the form's data-* attributes,
+  // rendered (and translated) by the template; the API answers in data-lang.
   var suggestUrl = form.getAttribute("data-autocomplete-url");
+  var suggestLang = form.getAttribute("data-lang") || "";
   var suggestions = [];
   var active = -1;
   var suggestTimer = null;
   var suggestRequest = null;
-  var kinds = { researcher: "Researcher", topic: "Topic", institution: "Institution" };
+  var kinds = {
+    researcher: form.getAttribute("data-kind-researcher") || "",
+    topic: form.getAttribute("data-kind-topic") || "",
+    institution: form.getAttribute("data-kind-institution") || "",
+  };
 
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
@@ -252,7 +260,11 @@
       suggestRequest.abort();
     }
     suggestRequest = new AbortController();
-    fetch(suggestUrl + "?" + new URLSearchParams({ q: text }).toString(), {
+    var params = { q: text };
+    if (suggestLang) {
+      params.lang = suggestLang;
+    }
+    fetch(suggestUrl + "?" + new URLSearchParams(params).toString(), {
       signal: suggestRequest.signal,
       headers: { Accept: "application/json" },
     })
