@@ -37,6 +37,7 @@ class HomePage(Page):
         "directory.DirectoryIndexPage",
         "website.NewsIndexPage",
         "newsletter_issues.NewsletterIndexPage",
+        "editorial.EventIndexPage",
     ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
