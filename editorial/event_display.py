@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -155,7 +156,7 @@ def page_context(page: EventPage, request: HttpRequest) -> dict[str, Any]:
         "location": location_text(page),
         "json_ld": json_ld(page, page_url, speaker_rows),
         "google_calendar_url": google_calendar_url(page, page_url),
-        "ics_url": (page.get_url(request) or "") + page.reverse_subpage("ics"),
+        "ics_url": reverse("editorial_events:event_calendar", kwargs={"slug": page.slug}),
     }
     if page.registration_deadline:
         context["registration_closes"] = dual_instant_text(page.registration_deadline, zone, visitor)

@@ -81,7 +81,13 @@ class EventsFeed(Feed):
         return item.first_published_at
 
     def item_updateddate(self, item: EventPage):
-        return item.last_published_at
+        # Atom requires it; a page made outside the editor may lack publication dates.
+        return (
+            item.last_published_at
+            or item.first_published_at
+            or item.latest_revision_created_at
+            or item.start
+        )
 
     def item_categories(self, item: EventPage) -> list[str]:
         return [topic.label for topic in item.topics.all()]

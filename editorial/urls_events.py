@@ -1,7 +1,9 @@
 """Calendars and feeds of events, beside the events pages Wagtail serves.
 
 Every path ends in a file name with a dot (calendar.ics, feed.rss), which no page
-slug can hold, so these never hide an event page at /events/<slug>/.
+path can hold (Wagtail serves only paths of slugs ending in "/"), so these never
+hide a page. An event's own file is /events/<its slug>/calendar.ics, whatever the
+path of its page.
 """
 
 from django.urls import path
@@ -16,6 +18,9 @@ urlpatterns = [
         "events/topics/<slug:slug>/calendar.ics",
         views_events.calendar_topic,
         name="topic_calendar",
+    ),
+    path(
+        "events/<slug:slug>/calendar.ics", views_events.event_calendar_file, name="event_calendar"
     ),
     path("events/feed.rss", feeds_events.EventsFeed(), name="rss"),
     path("events/feed.atom", feeds_events.EventsAtomFeed(), name="atom"),

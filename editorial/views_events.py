@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,6 +127,24 @@ def feed_events(topic: Topic | None = None):
     if topic is not None:
         events = in_topic(events, topic)
     return events.prefetch_related("topics").order_by("start", "pk")[:FEED_LIMIT]
+
+
+@require_safe
+def event_calendar_file(request: HttpRequest, slug: str) -> HttpResponse:
+    """/events/<slug>/calendar.ics: one event, to download ("add to calendar").
+
+    Published events only; a private one only for those who may see its page
+    (Wagtail's view restrictions: a password given, a group's member), else 404.
+    """
+    event = (
+        EventPage.objects.live().in_active_language().filter(slug=slug).order_by("pk").first()
+    )
+    if event is None or not all(
+        restriction.accept_request(request) for restriction in event.get_view_restrictions()
+    ):
+        raise Http404("No such event.")
+    calendar = event_calendar([event], name=event.title, request=request)
+    return calendar_response(calendar, filename=f"{event.slug}.ics")
 
 
 @require_safe

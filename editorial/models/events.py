@@ -5,8 +5,8 @@ has a zone of its own (`time_zone`): editors type the times as the organisers
 announce them, in that zone (`editorial.forms_events`), and visitors read them in
 that zone and their own (`editorial.zones`). Attendance is in person (venue, city,
 country), online (a join link) or hybrid. Speakers link to their profiles where they
-have one. Each event has an iCalendar file at `<event URL>calendar.ics`; the
-calendars and feeds of all events live in `editorial.urls_events`.
+have one. Each event's iCalendar file, and the calendars and feeds of all events,
+live in `editorial.urls_events`.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.forms import CheckboxSelectMultiple
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -109,7 +107,7 @@ class EventIndexPage(Page):
         return context
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(Page):
     kind = models.CharField(
         _("kind of event"),
         max_length=20,
@@ -276,14 +274,6 @@ class EventPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(page_context(self, request))
         return context
-
-    @path("calendar.ics", name="ics")
-    def ics(self, request: HttpRequest) -> HttpResponse:
-        """This event as an iCalendar file, for "add to calendar"."""
-        from editorial.ics import calendar_response, event_calendar
-
-        calendar = event_calendar([self], name=self.title, request=request)
-        return calendar_response(calendar, filename=f"{self.slug}.ics")
 
 
 class EventSpeaker(Orderable):
