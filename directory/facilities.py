@@ -88,10 +88,7 @@ def _listed_people(facilities: list[Facility]) -> None:
         by_facility.setdefault(facility_id, []).append(researcher_id)
     wanted = {pk for pks in by_facility.values() for pk in pks}
     wanted |= {facility.contact_id for facility in facilities if facility.contact_id}
-    people = {
-        page.pk: page
-        for page in listed.filter(pk__in=wanted)
-    }
+    people = {page.pk: page for page in listed.filter(pk__in=wanted)}
     for facility in facilities:
         facility.people = sorted(
             (people[pk] for pk in by_facility.get(facility.pk, []) if pk in people),

@@ -104,9 +104,7 @@ def json_ld(page: EventPage, page_url: str, speaker_rows: list[dict[str, Any]]) 
             address["addressLocality"] = page.city
         if page.country:
             address["addressCountry"] = page.country.code
-        locations.append(
-            {"@type": "Place", "name": page.venue or page.city, "address": address}
-        )
+        locations.append({"@type": "Place", "name": page.venue or page.city, "address": address})
     if page.is_online:
         locations.append(
             {"@type": "VirtualLocation", "url": page.join_url or page.registration_url or page_url}
@@ -148,7 +146,9 @@ def page_context(page: EventPage, request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {
         "visitor_zone": visitor,
         "times_own": span_text(page.start, page.end, zone),
-        "times_visitor": "" if same_zone(zone, visitor) else span_text(page.start, page.end, visitor),
+        "times_visitor": ""
+        if same_zone(zone, visitor)
+        else span_text(page.start, page.end, visitor),
         "is_past": page.end < now,
         "is_under_way": page.start <= now <= page.end,
         "speaker_rows": speaker_rows,
@@ -159,7 +159,9 @@ def page_context(page: EventPage, request: HttpRequest) -> dict[str, Any]:
         "ics_url": reverse("editorial_events:event_calendar", kwargs={"slug": page.slug}),
     }
     if page.registration_deadline:
-        context["registration_closes"] = dual_instant_text(page.registration_deadline, zone, visitor)
+        context["registration_closes"] = dual_instant_text(
+            page.registration_deadline, zone, visitor
+        )
         context["registration_open"] = page.registration_deadline > now
     else:
         context["registration_open"] = not context["is_past"]

@@ -53,9 +53,7 @@ class EventsFeed(Feed):
         events = listed_events().upcoming(timezone.now())
         if topic is not None:
             events = in_topic(events, topic)
-        return events.prefetch_related("topics").order_by("-first_published_at", "-pk")[
-            :FEED_ITEMS
-        ]
+        return events.prefetch_related("topics").order_by("-first_published_at", "-pk")[:FEED_ITEMS]
 
     def item_title(self, item: EventPage) -> str:
         return item.title

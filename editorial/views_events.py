@@ -72,7 +72,9 @@ class EventFilterForm(forms.Form):
         any_ = [("", _("Any"))]
         self.fields["kind"].choices = any_ + list(EventKind.choices)
         self.fields["topic"].choices = any_ + [(topic.slug, topic.label) for topic in topics]
-        names = sorted(((code, str(countries.name(code))) for code in country_codes), key=lambda c: c[1])
+        names = sorted(
+            ((code, str(countries.name(code))) for code in country_codes), key=lambda c: c[1]
+        )
         self.fields["country"].choices = any_ + names
         self.fields["mode"].choices = any_ + list(AttendanceMode.choices)
 
@@ -136,9 +138,7 @@ def event_calendar_file(request: HttpRequest, slug: str) -> HttpResponse:
     Published events only; a private one only for those who may see its page
     (Wagtail's view restrictions: a password given, a group's member), else 404.
     """
-    event = (
-        EventPage.objects.live().in_active_language().filter(slug=slug).order_by("pk").first()
-    )
+    event = EventPage.objects.live().in_active_language().filter(slug=slug).order_by("pk").first()
     if event is None or not all(
         restriction.accept_request(request) for restriction in event.get_view_restrictions()
     ):

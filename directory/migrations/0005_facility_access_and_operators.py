@@ -5,30 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0004_taxonomy_translations'),
+        ("directory", "0004_taxonomy_translations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='facility',
-            name='contact',
-            field=models.ForeignKey(blank=True, help_text='Requests for access reach this researcher by e-mail through the site, as the contact form does: their address is never shown. Without a contact who can receive e-mail, the facility offers no request form.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='facility_contacts', to='directory.researcherpage', verbose_name='contact for access requests'),
+            model_name="facility",
+            name="contact",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Requests for access reach this researcher by e-mail through the site, as the contact form does: their address is never shown. Without a contact who can receive e-mail, the facility offers no request form.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="facility_contacts",
+                to="directory.researcherpage",
+                verbose_name="contact for access requests",
+            ),
         ),
         migrations.AddField(
-            model_name='facility',
-            name='operators',
-            field=models.ManyToManyField(blank=True, related_name='operated_facilities', to='directory.researcherpage', verbose_name='researchers who run it'),
+            model_name="facility",
+            name="operators",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="operated_facilities",
+                to="directory.researcherpage",
+                verbose_name="researchers who run it",
+            ),
         ),
         migrations.AddField(
-            model_name='facility',
-            name='technique_type',
-            field=models.CharField(blank=True, choices=[('spectroscopy', 'Spectroscopy (XPS, HAXPES, Raman, NMR)'), ('microscopy', 'Electron and ion microscopy (SEM, FIB-SEM, TEM)'), ('x-ray', 'X-ray diffraction, scattering and imaging'), ('electrochemistry', 'Electrochemical and cell testing'), ('cell-fabrication', 'Electrode and cell fabrication'), ('synthesis', 'Materials synthesis'), ('extraction', 'Lithium extraction and processing'), ('recycling', 'Recycling and hydrometallurgy'), ('analytical', 'Chemical analysis'), ('computing', 'Modelling and computing'), ('other', 'Other')], db_index=True, max_length=30, verbose_name='technique or instrument type'),
+            model_name="facility",
+            name="technique_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("spectroscopy", "Spectroscopy (XPS, HAXPES, Raman, NMR)"),
+                    ("microscopy", "Electron and ion microscopy (SEM, FIB-SEM, TEM)"),
+                    ("x-ray", "X-ray diffraction, scattering and imaging"),
+                    ("electrochemistry", "Electrochemical and cell testing"),
+                    ("cell-fabrication", "Electrode and cell fabrication"),
+                    ("synthesis", "Materials synthesis"),
+                    ("extraction", "Lithium extraction and processing"),
+                    ("recycling", "Recycling and hydrometallurgy"),
+                    ("analytical", "Chemical analysis"),
+                    ("computing", "Modelling and computing"),
+                    ("other", "Other"),
+                ],
+                db_index=True,
+                max_length=30,
+                verbose_name="technique or instrument type",
+            ),
         ),
         migrations.AlterField(
-            model_name='facility',
-            name='access',
-            field=models.CharField(choices=[('open', 'Open access'), ('open-call', 'Open call for proposals'), ('collaboration', 'By collaboration'), ('fee-based', 'Fee-based service'), ('internal', 'Internal only')], db_index=True, default='collaboration', max_length=20, verbose_name='access model'),
+            model_name="facility",
+            name="access",
+            field=models.CharField(
+                choices=[
+                    ("open", "Open access"),
+                    ("open-call", "Open call for proposals"),
+                    ("collaboration", "By collaboration"),
+                    ("fee-based", "Fee-based service"),
+                    ("internal", "Internal only"),
+                ],
+                db_index=True,
+                default="collaboration",
+                max_length=20,
+                verbose_name="access model",
+            ),
         ),
     ]

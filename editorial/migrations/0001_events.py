@@ -2,76 +2,195 @@
 
 import django.db.models.deletion
 import django_countries.fields
-import editorial.zones
 import modelcluster.fields
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import editorial.zones
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0004_taxonomy_translations'),
-        ('wagtailcore', '0098_apitoken'),
+        ("directory", "0004_taxonomy_translations"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventIndexPage',
+            name="EventIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True)),
             ],
             options={
-                'verbose_name': 'events index',
+                "verbose_name": "events index",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='EventPage',
+            name="EventPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('kind', models.CharField(choices=[('conference', 'Conference'), ('seminar', 'Seminar or webinar'), ('workshop', 'Workshop'), ('summer-school', 'Summer school'), ('lab-visit', 'Lab visit')], db_index=True, default='seminar', max_length=20, verbose_name='kind of event')),
-                ('series', models.CharField(blank=True, help_text='The name of the series this event belongs to, if any.', max_length=150, verbose_name='series')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='summary')),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='description')),
-                ('time_zone', models.CharField(default='Europe/London', help_text='The zone the organisers announce the times in. Type the start, end and registration deadline as clocks there show them.', max_length=64, validators=[editorial.zones.validate_zone], verbose_name='time zone')),
-                ('start', models.DateTimeField(db_index=True, verbose_name='starts')),
-                ('end', models.DateTimeField(db_index=True, verbose_name='ends')),
-                ('attendance_mode', models.CharField(choices=[('in-person', 'In person'), ('online', 'Online'), ('hybrid', 'Hybrid (in person and online)')], db_index=True, default='in-person', max_length=20, verbose_name='attendance')),
-                ('venue', models.CharField(blank=True, max_length=255, verbose_name='venue')),
-                ('city', models.CharField(blank=True, max_length=120, verbose_name='city')),
-                ('country', django_countries.fields.CountryField(blank=True, db_index=True, max_length=2, verbose_name='country')),
-                ('join_url', models.URLField(blank=True, help_text='Where to join online. Leave empty if registrants receive it by e-mail.', verbose_name='join link')),
-                ('registration_url', models.URLField(blank=True, verbose_name='registration link')),
-                ('registration_deadline', models.DateTimeField(blank=True, null=True, verbose_name='registration deadline')),
-                ('topics', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='events', to='directory.topic', verbose_name='topics')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("conference", "Conference"),
+                            ("seminar", "Seminar or webinar"),
+                            ("workshop", "Workshop"),
+                            ("summer-school", "Summer school"),
+                            ("lab-visit", "Lab visit"),
+                        ],
+                        db_index=True,
+                        default="seminar",
+                        max_length=20,
+                        verbose_name="kind of event",
+                    ),
+                ),
+                (
+                    "series",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name of the series this event belongs to, if any.",
+                        max_length=150,
+                        verbose_name="series",
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="summary")),
+                ("body", wagtail.fields.RichTextField(blank=True, verbose_name="description")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Europe/London",
+                        help_text="The zone the organisers announce the times in. Type the start, end and registration deadline as clocks there show them.",
+                        max_length=64,
+                        validators=[editorial.zones.validate_zone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                ("start", models.DateTimeField(db_index=True, verbose_name="starts")),
+                ("end", models.DateTimeField(db_index=True, verbose_name="ends")),
+                (
+                    "attendance_mode",
+                    models.CharField(
+                        choices=[
+                            ("in-person", "In person"),
+                            ("online", "Online"),
+                            ("hybrid", "Hybrid (in person and online)"),
+                        ],
+                        db_index=True,
+                        default="in-person",
+                        max_length=20,
+                        verbose_name="attendance",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=255, verbose_name="venue")),
+                ("city", models.CharField(blank=True, max_length=120, verbose_name="city")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, db_index=True, max_length=2, verbose_name="country"
+                    ),
+                ),
+                (
+                    "join_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where to join online. Leave empty if registrants receive it by e-mail.",
+                        verbose_name="join link",
+                    ),
+                ),
+                ("registration_url", models.URLField(blank=True, verbose_name="registration link")),
+                (
+                    "registration_deadline",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="registration deadline"
+                    ),
+                ),
+                (
+                    "topics",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True,
+                        related_name="events",
+                        to="directory.topic",
+                        verbose_name="topics",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='EventSpeaker',
+            name="EventSpeaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='name')),
-                ('affiliation', models.CharField(blank=True, max_length=255, verbose_name='affiliation')),
-                ('talk_title', models.CharField(blank=True, max_length=255, verbose_name='talk title')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='speakers', to='editorial.eventpage')),
-                ('researcher', models.ForeignKey(blank=True, help_text='Choose their profile if they have one; otherwise write their name.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='event_talks', to='directory.researcherpage', verbose_name='researcher in the directory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="name")),
+                (
+                    "affiliation",
+                    models.CharField(blank=True, max_length=255, verbose_name="affiliation"),
+                ),
+                (
+                    "talk_title",
+                    models.CharField(blank=True, max_length=255, verbose_name="talk title"),
+                ),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="speakers",
+                        to="editorial.eventpage",
+                    ),
+                ),
+                (
+                    "researcher",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Choose their profile if they have one; otherwise write their name.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="event_talks",
+                        to="directory.researcherpage",
+                        verbose_name="researcher in the directory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'speaker',
-                'verbose_name_plural': 'speakers',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "speaker",
+                "verbose_name_plural": "speakers",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]

@@ -247,11 +247,7 @@ class EventPage(Page):
         errors: dict[str, list] = {}
         if self.start and self.end and self.end <= self.start:
             errors.setdefault("end", []).append(_("The event must end after it starts."))
-        if (
-            self.registration_deadline
-            and self.end
-            and self.registration_deadline > self.end
-        ):
+        if self.registration_deadline and self.end and self.registration_deadline > self.end:
             errors.setdefault("registration_deadline", []).append(
                 _("Registration cannot close after the event has ended.")
             )
@@ -310,9 +306,7 @@ class EventSpeaker(Orderable):
     def clean(self):
         super().clean()
         if not self.researcher_id and not self.name.strip():
-            raise ValidationError(
-                {"name": _("Choose the speaker's profile or write their name.")}
-            )
+            raise ValidationError({"name": _("Choose the speaker's profile or write their name.")})
 
     @property
     def display_name(self) -> str:

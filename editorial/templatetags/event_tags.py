@@ -23,7 +23,9 @@ def event_when(event, visitor: ZoneInfo) -> SafeString:
     """`<time>` in the event's zone, then (when it differs) the visitor's:
     "10 March 2026, 10:00–11:30 Santiago time" / "… 14:00–15:30 London time"."""
     own = format_html(
-        '<time datetime="{}">{}</time>', _iso(event.start), span_text(event.start, event.end, event.zone)
+        '<time datetime="{}">{}</time>',
+        _iso(event.start),
+        span_text(event.start, event.end, event.zone),
     )
     if same_zone(event.zone, visitor):
         return own

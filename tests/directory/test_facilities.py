@@ -35,7 +35,10 @@ def uk_lab():
 @pytest.fixture
 def manager(uk_lab):
     return ResearcherPageFactory(
-        given_name="Helen", family_name="Marsh", title="Helen Marsh", email=CONTACT_EMAIL,
+        given_name="Helen",
+        family_name="Marsh",
+        title="Helen Marsh",
+        email=CONTACT_EMAIL,
         institution=uk_lab,
     )
 
@@ -151,7 +154,9 @@ def test_a_facility_without_a_contact_offers_no_request(client, fib_sem):
 
 
 @pytest.mark.parametrize("problem", ["unpublished", "private", "no-email"])
-def test_a_contact_who_cannot_receive_means_no_request(client, haxpes, manager, problem, mailoutbox):
+def test_a_contact_who_cannot_receive_means_no_request(
+    client, haxpes, manager, problem, mailoutbox
+):
     if problem == "unpublished":
         manager.unpublish()
     elif problem == "private":
@@ -223,10 +228,19 @@ def test_the_honeypot_looks_like_success_and_sends_nothing(client, haxpes, mailo
 def test_requests_share_the_contact_forms_allowance_per_ip(client, haxpes, settings, mailoutbox):
     settings.DIRECTORY_CONTACT_RATE = (2, 3600)
     other = ResearcherPageFactory(email="someone@uni.example.org")
-    assert client.post(f"/directory/contact/{other.pk}/", {
-        "name": "Ana", "email": "ana@example.org", "subject": "", "website": "",
-        "message": "Hello, a message long enough to pass.",
-    }).status_code == 302
+    assert (
+        client.post(
+            f"/directory/contact/{other.pk}/",
+            {
+                "name": "Ana",
+                "email": "ana@example.org",
+                "subject": "",
+                "website": "",
+                "message": "Hello, a message long enough to pass.",
+            },
+        ).status_code
+        == 302
+    )
     assert client.post(url(haxpes), valid_post()).status_code == 302
     refused = client.post(url(haxpes), valid_post())
     assert refused.status_code == 429
@@ -243,8 +257,13 @@ def test_requests_count_against_the_contacts_daily_allowance(
     assert client.post(url(haxpes), valid_post()).status_code == 302
     refused = client.post(
         f"/directory/contact/{manager.pk}/",
-        {"name": "Bo", "email": "bo@example.org", "subject": "", "website": "",
-         "message": "Hello, a message long enough to pass."},
+        {
+            "name": "Bo",
+            "email": "bo@example.org",
+            "subject": "",
+            "website": "",
+            "message": "Hello, a message long enough to pass.",
+        },
         REMOTE_ADDR="10.0.0.9",
     )
     assert refused.status_code == 429
@@ -287,5 +306,9 @@ def test_a_failed_send_keeps_the_request_and_hides_the_address(client, haxpes, m
 def test_nothing_the_sender_writes_is_stored(client, haxpes, django_assert_max_num_queries):
     with django_assert_max_num_queries(12) as queries:
         client.post(url(haxpes), valid_post())
-    writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))
+    ]
     assert writes == []

@@ -108,8 +108,12 @@ def test_a_speaker_is_a_profile_or_a_name(admin_client):
 
 
 def test_the_admin_listing_filters_by_kind_state_and_date(admin_client):
-    EventPageFactory(title="A conference", kind="conference", start=at("2026-08-01 10:00"),
-                     end=at("2026-08-02 10:00"))
+    EventPageFactory(
+        title="A conference",
+        kind="conference",
+        start=at("2026-08-01 10:00"),
+        end=at("2026-08-02 10:00"),
+    )
     EventPageFactory(title="A seminar", kind="seminar")
     EventPageFactory(title="A draft workshop", kind="workshop", live=False)
     url = reverse("event_listing:index")

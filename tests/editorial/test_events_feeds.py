@@ -67,8 +67,10 @@ def test_a_topics_feeds(client, events):
     assert [item.findtext("title") for item in items] == ["Recycling seminar"]
     root, entries = atom_entries(client.get("/events/topics/recycling/feed.atom"))
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Recycling seminar"]
-    assert root.find(f"{ATOM}link[@rel='self']").get("href").endswith(
-        "/events/topics/recycling/feed.atom"
+    assert (
+        root.find(f"{ATOM}link[@rel='self']")
+        .get("href")
+        .endswith("/events/topics/recycling/feed.atom")
     )
 
 

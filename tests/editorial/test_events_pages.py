@@ -21,7 +21,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def json_ld(html: str) -> dict:
-    match = re.search(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S)
+    match = re.search(
+        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S
+    )
     assert match, "no JSON-LD"
     return json.loads(match.group(1))
 
@@ -114,7 +116,10 @@ def test_registration_shows_its_deadline_and_closes_by_itself(client, clock):
     response = client.get("/es" + event.url)
     assert 'href="https://register.example.org/"' in response.content.decode()
     with_open = text(response)
-    assert "20 de junio de 2026, 23:59 hora de Santiago (21 de junio de 2026, 04:59 hora de Londres)" in with_open
+    assert (
+        "20 de junio de 2026, 23:59 hora de Santiago (21 de junio de 2026, 04:59 hora de Londres)"
+        in with_open
+    )
     clock.move_to(at("2026-06-21 00:00"), tick=False)
     closed = client.get(event.url).content.decode()
     assert 'href="https://register.example.org/"' not in closed
@@ -186,7 +191,9 @@ def test_upcoming_soonest_first_and_past_latest_first(client):
 
 
 def test_an_event_under_way_is_still_upcoming_and_leaves_when_it_ends(client, clock):
-    EventPageFactory(title="Summer school", start=at("2026-06-10 09:00"), end=at("2026-06-19 17:00"))
+    EventPageFactory(
+        title="Summer school", start=at("2026-06-10 09:00"), end=at("2026-06-19 17:00")
+    )
     assert listed_titles(client.get("/events/")) == ["Summer school"]
     clock.move_to(at("2026-06-19 17:01"), tick=False)
     assert listed_titles(client.get("/events/")) == []
@@ -205,11 +212,23 @@ def varied():
     recycling = TopicFactory(name="Recycling", slug="recycling")
     hydromet = TopicFactory(name="Hydrometallurgy", slug="hydromet", parent=recycling)
     brines = TopicFactory(name="Brines", slug="brines")
-    EventPageFactory(title="Recycling conference", kind=EventKind.CONFERENCE, topics=[recycling],
-                     attendance_mode=AttendanceMode.IN_PERSON, city="London", country="GB")
+    EventPageFactory(
+        title="Recycling conference",
+        kind=EventKind.CONFERENCE,
+        topics=[recycling],
+        attendance_mode=AttendanceMode.IN_PERSON,
+        city="London",
+        country="GB",
+    )
     EventPageFactory(title="Leaching webinar", kind=EventKind.SEMINAR, topics=[hydromet])
-    EventPageFactory(title="Salar summer school", kind=EventKind.SUMMER_SCHOOL, topics=[brines],
-                     attendance_mode=AttendanceMode.HYBRID, city="Antofagasta", country="CL")
+    EventPageFactory(
+        title="Salar summer school",
+        kind=EventKind.SUMMER_SCHOOL,
+        topics=[brines],
+        attendance_mode=AttendanceMode.HYBRID,
+        city="Antofagasta",
+        country="CL",
+    )
     return {"recycling": recycling, "brines": brines}
 
 
@@ -232,8 +251,17 @@ def test_filters(client, varied, query, expected):
 
 @pytest.mark.parametrize(
     "query",
-    ["kind=party", "topic=nope", "country=ZZ", "mode=telepathy", "when=tomorrow", "page=abc",
-     "page=999", "topic=%00", "kind=conference&kind=seminar"],
+    [
+        "kind=party",
+        "topic=nope",
+        "country=ZZ",
+        "mode=telepathy",
+        "when=tomorrow",
+        "page=abc",
+        "page=999",
+        "topic=%00",
+        "kind=conference&kind=seminar",
+    ],
 )
 def test_bad_filter_values_are_ignored_not_errors(client, varied, query):
     response = client.get(f"/events/?{query}")
