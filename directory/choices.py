@@ -21,9 +21,31 @@ class InstitutionKind(models.TextChoices):
 
 
 class FacilityAccess(models.TextChoices):
+    """How outsiders get time on a facility. Stored values never change (existing rows
+    keep theirs); "open-call" and "fee-based" were added beside the original three."""
+
     OPEN = "open", _("Open access")
+    OPEN_CALL = "open-call", _("Open call for proposals")
     COLLABORATION = "collaboration", _("By collaboration")
+    FEE_BASED = "fee-based", _("Fee-based service")
     INTERNAL = "internal", _("Internal only")
+
+
+class FacilityTechnique(models.TextChoices):
+    """The kind of technique or instrument a facility offers, for the listing's filter;
+    the specific techniques stay free text (`Facility.techniques`)."""
+
+    SPECTROSCOPY = "spectroscopy", _("Spectroscopy (XPS, HAXPES, Raman, NMR)")
+    MICROSCOPY = "microscopy", _("Electron and ion microscopy (SEM, FIB-SEM, TEM)")
+    XRAY = "x-ray", _("X-ray diffraction, scattering and imaging")
+    ELECTROCHEMISTRY = "electrochemistry", _("Electrochemical and cell testing")
+    CELL_FABRICATION = "cell-fabrication", _("Electrode and cell fabrication")
+    SYNTHESIS = "synthesis", _("Materials synthesis")
+    EXTRACTION = "extraction", _("Lithium extraction and processing")
+    RECYCLING = "recycling", _("Recycling and hydrometallurgy")
+    ANALYTICAL = "analytical", _("Chemical analysis")
+    COMPUTING = "computing", _("Modelling and computing")
+    OTHER = "other", _("Other")
 
 
 class OpenTo(models.TextChoices):

@@ -40,8 +40,8 @@ class FacilityViewSet(SnippetViewSet):
     model = Facility
     icon = "cogs"
     menu_label = _("Facilities")
-    list_display = ["name", "institution", "access"]
-    list_filter = ["access"]
+    list_display = ["name", "institution", "technique_type", "access", "contact"]
+    list_filter = ["technique_type", "access"]
     search_fields = ["name", "techniques"]
 
 

@@ -41,6 +41,7 @@ class HomePage(LocaleFallbackMixin, Page):
         "directory.DirectoryIndexPage",
         "website.NewsIndexPage",
         "newsletter_issues.NewsletterIndexPage",
+        "editorial.EventIndexPage",
     ]
     parent_page_types = ["wagtailcore.Page"]
     # Editors create one home page; its translations are copies made by wagtail-localize

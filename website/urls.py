@@ -40,6 +40,7 @@ public_patterns = [
     path("", include("newsletter.urls")),
     path("", include("newsletter.issues.urls")),
     path("", include("directory.urls")),
+    path("", include("editorial.urls_events")),
 ]
 
 if settings.DEBUG:

@@ -3,11 +3,12 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
-from directory.choices import FacilityAccess, InstitutionKind
+from directory.choices import FacilityAccess, FacilityTechnique, InstitutionKind
 
 
 def unique_slug(model: type[models.Model], name: str, exclude_pk=None) -> str:
@@ -75,23 +76,56 @@ class Facility(index.Indexed, models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="facilities"
     )
+    technique_type = models.CharField(
+        _("technique or instrument type"),
+        max_length=30,
+        choices=FacilityTechnique.choices,
+        blank=True,
+        db_index=True,
+    )
     techniques = models.CharField(
         max_length=255, blank=True, help_text="Techniques offered, separated by semicolons."
     )
     description = models.TextField(blank=True)
     access = models.CharField(
-        max_length=20, choices=FacilityAccess.choices, default=FacilityAccess.COLLABORATION
+        _("access model"),
+        max_length=20,
+        choices=FacilityAccess.choices,
+        default=FacilityAccess.COLLABORATION,
+        db_index=True,
     )
     website = models.URLField(blank=True)
+    operators = models.ManyToManyField(
+        "directory.ResearcherPage",
+        blank=True,
+        related_name="operated_facilities",
+        verbose_name=_("researchers who run it"),
+    )
+    contact = models.ForeignKey(
+        "directory.ResearcherPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facility_contacts",
+        verbose_name=_("contact for access requests"),
+        help_text=_(
+            "Requests for access reach this researcher by e-mail through the site, as "
+            "the contact form does: their address is never shown. Without a contact "
+            "who can receive e-mail, the facility offers no request form."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("institution"),
+        FieldPanel("technique_type"),
         FieldPanel("techniques"),
         FieldPanel("description"),
         FieldPanel("access"),
         FieldPanel("website"),
+        FieldPanel("operators"),
+        FieldPanel("contact"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -111,6 +145,9 @@ class Facility(index.Indexed, models.Model):
         if not self.slug:
             self.slug = unique_slug(Facility, self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:facility", kwargs={"slug": self.slug})
 
     @property
     def technique_list(self) -> list[str]:
