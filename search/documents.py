@@ -25,7 +25,7 @@ from django_countries import countries
 from wagtail.query import PageQuerySet
 from wagtail.rich_text import get_text_for_indexing
 
-from common.i18n import LANGUAGE_CODES
+from common.i18n import DEFAULT_LANGUAGE, LANGUAGE_CODES
 from directory.choices import LATIN_AMERICA, UK_COUNTRIES, OpenTo
 from directory.models import ResearcherPage
 from search.query import fold
@@ -138,11 +138,15 @@ class ResearcherData:
             terms += language.search_names
 
         updated = page.last_published_at or page.first_published_at or timezone.now()
+        # The stored URL is the canonical English one whatever language the request
+        # that re-indexes speaks; result cards put the visitor's prefix on it.
+        with translation.override(DEFAULT_LANGUAGE):
+            url = page.get_url() or ""
         return cls(
             id=page.pk,
             live=page.live,
             name=page.title,
-            url=page.get_url() or "",
+            url=url,
             job_title=page.job_title,
             institution_name=institution.name if institution else "",
             institution_id=institution.pk if institution else None,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0004_taxonomy_translations"),
+        ("directory", "0006_standard_taxonomy_translations"),
     ]
 
     operations = [

@@ -123,8 +123,9 @@ def test_the_same_values_select_the_same_researchers(client, indexed, language):
 def test_links_keep_the_visitor_in_their_language(client, indexed):
     html = get(client, "es", "q=Souza&country=BR")
     assert 'action="/es/directory/"' in html
-    ana = indexed.r["ana"]
-    assert f'href="/es{ana.url}"' in html  # the card
+    with translation.override("en"):
+        english_url = indexed.r["ana"].url
+    assert f'href="/es{english_url}"' in html  # the card
     for href in re.findall(r'href="([^"]+)" data-directory-link', html):
         assert href.startswith("/es/directory/"), href  # chips, clear, pages
 
@@ -235,3 +236,15 @@ def test_a_fixed_number_of_queries_in_every_language(client, indexed):
     many = {language: queries(language) for language in languages}
     assert few == many
     assert few["es"] == few["pt-br"]
+
+
+@pytest.mark.parametrize("language", ["es", "pt-br"])
+def test_the_index_stores_the_english_url_whatever_language_reindexes(indexed, language):
+    """A re-index run inside a Portuguese request must not hand Portuguese links to
+    Spanish visitors: the stored URL is canonical; cards add the visitor's prefix."""
+    from search.documents import ResearcherData, load_researchers
+
+    (ana,) = load_researchers([indexed.r["ana"].pk])
+    with translation.override(language):
+        data = ResearcherData.from_page(ana)
+    assert not data.url.startswith(("/es/", "/pt-br/"))
