@@ -9,16 +9,17 @@ A label comes from, in order:
    django-countries' own translated names (it ships es and pt_BR);
 3. the value itself, for a value no vocabulary knows.
 
-The editors' rows are read once and kept: in a per-process memo that every request
-starts afresh (`request_started`) and that lives at most `MEMO_SECONDS` elsewhere
-(tasks, shell), backed by the shared cache (Redis when REDIS_URL is set), which a
-save or delete of a row clears. So a page with a hundred labels costs one cache
-read, and no query at all once the cache is warm; see docs/search.md.
+The editors' rows are read from the database once per process and kept in a
+memo. Saving or deleting a row writes a new version stamp to the shared cache
+(Redis when REDIS_URL is set); each request compares the stamp once, on its first
+label, and reads the rows again only when it changed. So a page with a hundred
+labels costs one cache read and no query; see docs/search.md.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 
 from django.core.cache import cache
 from django.core.signals import request_started
@@ -49,19 +50,24 @@ class Vocabulary(models.TextChoices):
     COUNTRY = "country", _("Country")
 
 
-#: Shared-cache key of the editors' rows; bump the suffix if the shape changes.
-CACHE_KEY = "directory:vocabulary-labels:1"
-#: The shared cache forgets the rows after this long, whatever happens (seconds).
-CACHE_SECONDS = 60 * 60
-#: Outside requests, the process memo is trusted this long (seconds).
-MEMO_SECONDS = 60
+#: Shared-cache key of the version stamp of the editors' rows.
+VERSION_KEY = "directory:vocabulary-labels:version"
+#: How long the memo is used without looking at the stamp: within a request it is
+#: looked at once anyway (`request_started`); this bounds tasks and shells (seconds).
+CHECK_SECONDS = 60
+#: The memo is read again after this long, whatever the stamp says (seconds): a
+#: bound on staleness should the stamp itself be lost from the cache.
+RELOAD_SECONDS = 60 * 60
 
 #: (vocabulary, value) -> (English, Spanish, Portuguese); "" where not overridden.
 Overrides = dict[tuple[str, str], tuple[str, str, str]]
 LANGUAGE_INDEX = {"en": 0, "es": 1, "pt-br": 2}
+#: A version no stamp equals: rows read inside the uncommitted transaction that
+#: changed them serve the rest of that request only.
+_UNSETTLED = object()
 
-_memo: dict = {"rows": None, "at": 0.0}
-#: A row was saved or deleted in a transaction not yet committed (see `overrides`).
+_memo: dict = {"rows": None, "version": None, "loaded": 0.0, "checked": 0.0}
+#: A row was saved or deleted in a transaction not yet committed.
 _pending: dict = {"uncommitted": False}
 
 
@@ -107,18 +113,19 @@ def choice_label(vocabulary: str, value: str, language: str | None = None) -> st
 
 
 def overrides() -> Overrides:
-    """The editors' rows, from the memo, the shared cache or (once) the database."""
+    """The editors' rows, from the memo while the shared stamp says it is current."""
+    now = time.monotonic()
     rows = _memo["rows"]
-    if rows is not None and time.monotonic() - _memo["at"] < MEMO_SECONDS:
+    if rows is not None and now - _memo["checked"] < CHECK_SECONDS:
         return rows
-    rows = cache.get(CACHE_KEY)
-    if rows is None:
-        rows = _load()
-        # Rows read inside the transaction that changed them may be rolled back
-        # with it: keep them for this process a moment, never for every process.
-        if not (connection.in_atomic_block and _pending["uncommitted"]):
-            cache.set(CACHE_KEY, rows, CACHE_SECONDS)
-    _memo.update(rows=rows, at=time.monotonic())
+    version = cache.get(VERSION_KEY)
+    if rows is not None and version == _memo["version"] and now - _memo["loaded"] < RELOAD_SECONDS:
+        _memo["checked"] = now
+        return rows
+    rows = _load()
+    if connection.in_atomic_block and _pending["uncommitted"]:
+        version = _UNSETTLED
+    _memo.update(rows=rows, version=version, loaded=now, checked=now)
     return rows
 
 
@@ -133,26 +140,27 @@ def _load() -> Overrides:
     }
 
 
-def forget_overrides(**kwargs) -> None:
-    """Drop the memo and the shared copy: the next label reads the rows again."""
-    _memo.update(rows=None, at=0.0)
-    cache.delete(CACHE_KEY)
+def forget_overrides() -> None:
+    """Every process reads the rows again at its next label: a new stamp."""
+    _memo.update(rows=None, checked=0.0)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def reset_overrides() -> None:
     """Forget everything, as a fresh process would (tests whose transactions roll
     back call this)."""
     _pending["uncommitted"] = False
-    forget_overrides()
+    _memo.update(rows=None, version=None, loaded=0.0, checked=0.0)
+    cache.delete(VERSION_KEY)
 
 
 def _start_request(**kwargs) -> None:
-    _memo.update(rows=None, at=0.0)
+    _memo["checked"] = 0.0
 
 
 def _committed() -> None:
     _pending["uncommitted"] = False
-    # Again: a request that read the table meanwhile cached the old rows.
+    # Again: another process may have read the rows between the save and the commit.
     forget_overrides()
 
 

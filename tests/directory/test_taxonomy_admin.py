@@ -25,10 +25,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_labels():
-    """Labels saved here are rolled back with the test: forget them after it."""
+    """Labels saved here are rolled back with the test: forget them after it, and
+    start the next test in English."""
     reset_overrides()
     yield
     reset_overrides()
+    translation.deactivate()  # a request under /es/ leaves Spanish active
 
 
 def url(model: str, action: str, *args) -> str:

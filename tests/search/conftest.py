@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 
 from directory.choices import CareerStage
 from directory.models import Language, ResearcherPage, Topic
@@ -41,6 +42,14 @@ def elasticsearch_engine():
     if hasattr(ElasticsearchEngine, "from_settings"):
         return ElasticsearchEngine.from_settings()
     return ElasticsearchEngine(url=url, index="test-researchers", timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request under /es/ leaves Spanish active in the thread (LocaleMiddleware
+    activates a language and nothing deactivates it): start the next test in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(
