@@ -1,5 +1,6 @@
 """The "Directory" admin menu: researchers, taxonomies and institutions, and the CSV import."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -20,7 +21,7 @@ class TopicViewSet(SnippetViewSet):
 class InstitutionViewSet(SnippetViewSet):
     model = Institution
     icon = "home"
-    menu_label = "Institutions"
+    menu_label = _("Institutions")
     list_display = ["name", "acronym", "kind", "country", "city"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "city"]
@@ -30,7 +31,7 @@ class InstitutionViewSet(SnippetViewSet):
 class FacilityViewSet(SnippetViewSet):
     model = Facility
     icon = "cogs"
-    menu_label = "Facilities"
+    menu_label = _("Facilities")
     list_display = ["name", "institution", "access"]
     list_filter = ["access"]
     search_fields = ["name", "techniques"]
@@ -45,7 +46,7 @@ class LanguageViewSet(SnippetViewSet):
 
 
 class DirectoryViewSetGroup(SnippetViewSetGroup):
-    menu_label = "Directory"
+    menu_label = _("Directory")
     menu_icon = "group"
     menu_order = 150
     items = (TopicViewSet, InstitutionViewSet, FacilityViewSet, LanguageViewSet)
@@ -82,7 +83,7 @@ class ResearcherListingViewSet(PageListingViewSet):
     name = "directory_researchers"
     url_prefix = "directory/researchers"
     icon = "user"
-    menu_label = "Researchers"
+    menu_label = _("Researchers")
     menu_hook = "register_directory_menu_item"
     menu_order = 0  # first in the menu
 
@@ -116,7 +117,7 @@ class ImportResearchersMenuItem(MenuItem):
 @hooks.register("register_directory_menu_item")
 def register_import_researchers_menu_item() -> MenuItem:
     return ImportResearchersMenuItem(
-        "Import researchers",
+        _("Import researchers"),
         reverse("directory_import_researchers"),
         name="import-researchers",
         icon_name="upload",
@@ -152,7 +153,7 @@ class ContactReportViewSet(SnippetViewSet):
 
     model = ContactReport
     icon = "warning"
-    menu_label = "Contact reports"
+    menu_label = _("Contact reports")
     add_to_admin_menu = False
     list_display = ["sender_name", "researcher", "subject", "message_sent_at", "reported_at"]
     search_fields = ["sender_name", "sender_email", "subject"]

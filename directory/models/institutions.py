@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
@@ -23,17 +24,31 @@ def unique_slug(model: type[models.Model], name: str, exclude_pk=None) -> str:
 
 
 class Institution(index.Indexed, models.Model):
-    name = models.CharField(max_length=255, unique=True)
-    slug = models.SlugField(max_length=120, unique=True, blank=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    kind = models.CharField(
-        max_length=20, choices=InstitutionKind.choices, default=InstitutionKind.UNIVERSITY
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Its address on the site; made from the name when left empty."),
     )
-    country = CountryField(help_text="ISO 3166-1 country")
-    city = models.CharField(max_length=120, blank=True)
-    website = models.URLField(blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=InstitutionKind.choices,
+        default=InstitutionKind.UNIVERSITY,
+    )
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo"),
     )
 
     panels = [
@@ -41,7 +56,7 @@ class Institution(index.Indexed, models.Model):
         FieldPanel("acronym"),
         FieldPanel("slug"),
         FieldPanel("kind"),
-        MultiFieldPanel([FieldPanel("country"), FieldPanel("city")], heading="Location"),
+        MultiFieldPanel([FieldPanel("country"), FieldPanel("city")], heading=_("Location")),
         FieldPanel("website"),
         FieldPanel("logo"),
     ]
@@ -54,6 +69,8 @@ class Institution(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
@@ -70,19 +87,34 @@ class Institution(index.Indexed, models.Model):
 class Facility(index.Indexed, models.Model):
     """Shared equipment or a lab that others can use, e.g. a HAXPES instrument."""
 
-    name = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the name when left empty."),
+    )
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="facilities"
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="facilities",
+        verbose_name=_("institution"),
     )
     techniques = models.CharField(
-        max_length=255, blank=True, help_text="Techniques offered, separated by semicolons."
+        _("techniques"),
+        max_length=255,
+        blank=True,
+        help_text=_("Techniques offered, separated by semicolons."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     access = models.CharField(
-        max_length=20, choices=FacilityAccess.choices, default=FacilityAccess.COLLABORATION
+        _("access"),
+        max_length=20,
+        choices=FacilityAccess.choices,
+        default=FacilityAccess.COLLABORATION,
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(_("website"), blank=True)
 
     panels = [
         FieldPanel("name"),
@@ -102,7 +134,8 @@ class Facility(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "facilities"
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
 
     def __str__(self) -> str:
         return self.name

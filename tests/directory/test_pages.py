@@ -314,7 +314,15 @@ def test_profile_carries_schema_org_person_without_email(client, people):
     assert data["url"].endswith("/directory/alba-quispe/")
     assert data["sameAs"] == ["https://orcid.org/0000-0002-1825-0097"]
     assert set(data["knowsAbout"]) == {"Direct lithium extraction", "lithium brine", "salar"}
-    assert set(data["knowsLanguage"]) == {"Spanish", "Quechua"}
+    assert {(item["name"], item["alternateName"]) for item in data["knowsLanguage"]} == {
+        ("Spanish", "es"),
+        ("Quechua", "qu"),
+    }
+    assert data["mainEntityOfPage"] == {
+        "@type": "ProfilePage",
+        "@id": data["url"],
+        "inLanguage": "en",
+    }
     assert data["workLocation"]["address"]["addressCountry"] == "CL"
     assert "email" not in {key.lower() for key in data}
     assert "@" not in json.dumps(data).replace('"@context"', "").replace('"@type"', "")
@@ -432,6 +440,9 @@ def rich_profile(n: int, slug: str):
     page = ResearcherPageFactory(
         slug=slug,
         photo=ImageFactory(),
+        biography="<p>Works on cells.</p>",
+        bio_es="<p>Trabaja en celdas.</p>",
+        bio_pt="<p>Trabalha com células.</p>",
         orcid="0000-0002-1825-0097",
         topics=list(Topic.objects.all()[:n]),
         languages=list(Language.objects.all()[:n]),
@@ -456,11 +467,15 @@ def count_queries(client, url: str) -> tuple[int, str, list[str]]:
     return len(context), response.content.decode(), [q["sql"] for q in context.captured_queries]
 
 
-def test_profile_renders_in_a_fixed_number_of_queries(client):
+@pytest.mark.parametrize("prefix", ["", "/es", "/pt-br"])
+def test_profile_renders_in_a_fixed_number_of_queries(client, prefix):
+    """The same bound in every language: the biography to show, its language (from the
+    languages spoken, already loaded) and the translated labels cost no query."""
     counts = {}
     for n in (1, 12):
         page = rich_profile(n, f"rich-{n}")
-        counts[n], html, queries = count_queries(client, page.url)
+        counts[n], html, queries = count_queries(client, f"{prefix}{page.url}")
+        assert 'class="biography" lang="' in html
         assert html.count("<cite>") == n  # the profile really shows n of each
         assert html.count("/directory/topics/") == n
         assert html.count('rel="nofollow noopener"') == n
