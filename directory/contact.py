@@ -281,10 +281,10 @@ def contactable_researcher(request: HttpRequest, pk: int) -> ResearcherPage:
     """
     researcher = get_object_or_404(ResearcherPage.objects.live(), pk=pk)
     if not researcher.can_be_contacted:
-        raise Http404("This researcher cannot be contacted through the directory.")
+        raise Http404(_("This researcher cannot be contacted through the directory."))
     for restriction in researcher.get_view_restrictions():
         if not restriction.accept_request(request):
-            raise Http404("This researcher cannot be contacted through the directory.")
+            raise Http404(_("This researcher cannot be contacted through the directory."))
     return researcher
 
 
