@@ -34,6 +34,9 @@ pytestmark = pytest.mark.django_db
 # and renditions, similar researchers), 10 for a page of directory results, 9 for a
 # topic's or an institution's page. The bounds leave a little room.
 PROFILE_MAX_QUERIES = 24
+#: Under /es/ and /pt-br/ Wagtail's routing looks up the Locale of the prefix: one
+#: query more, the same before and after profiles learnt their languages (issue 9).
+LOCALE_LOOKUP = 1
 LISTING_MAX_QUERIES = 12
 
 ALBA_EMAIL = "alba.quispe.private@uda.example.cl"
@@ -325,7 +328,11 @@ def test_profile_carries_schema_org_person_without_email(client, people):
     }
     assert data["workLocation"]["address"]["addressCountry"] == "CL"
     assert "email" not in {key.lower() for key in data}
-    assert "@" not in json.dumps(data).replace('"@context"', "").replace('"@type"', "")
+    keys = ('"@context"', '"@type"', '"@id"')
+    text = json.dumps(data)
+    for key in keys:
+        text = text.replace(key, "")
+    assert "@" not in text
 
 
 def test_json_ld_cannot_close_its_script_element(client, people):
@@ -481,7 +488,8 @@ def test_profile_renders_in_a_fixed_number_of_queries(client, prefix):
         assert html.count('rel="nofollow noopener"') == n
         assert html.count(f"rich-{n} keyword") == 2 * n  # the page and its JSON-LD
         assert html.count('type="image/avif"') == 1
-        assert counts[n] <= PROFILE_MAX_QUERIES, "\n".join(queries)
+        bound = PROFILE_MAX_QUERIES + (LOCALE_LOOKUP if prefix else 0)
+        assert counts[n] <= bound, "\n".join(queries)
     assert counts[1] == counts[12], counts
 
 
