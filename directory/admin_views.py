@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -23,6 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from directory.choices import CareerStage, OpenTo
 from directory.importing import COLUMNS, LIST_SEPARATOR, import_researchers
+from directory.languages import INTERFACE_LANGUAGES
 from directory.models import Institution
 
 # 10,000 rows with long biographies come to a few megabytes; this leaves room
@@ -41,23 +44,30 @@ def user_can_import(user: Any) -> bool:
 
 class ImportResearchersForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 with a header row; see the columns below.",
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy("UTF-8 with a header row; see the columns below."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     dry_run = forms.BooleanField(
-        label="Dry run",
+        label=gettext_lazy("Dry run"),
         required=False,
-        help_text="Check the file and show what would change, without saving anything.",
+        help_text=gettext_lazy(
+            "Check the file and show what would change, without saving anything."
+        ),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most "
-                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB can be imported here. Larger files "
-                "can be imported with `manage.py import_researchers`."
+                _(
+                    "The file is %(size)s MB; at most %(limit)s MB can be imported here. "
+                    "Larger files can be imported with `manage.py import_researchers`."
+                )
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
+                }
             )
         return upload
 
@@ -69,7 +79,7 @@ class ImportResearchersView(PermissionCheckedMixin, WagtailAdminTemplateMixin, F
     permission_required = "add"
     form_class = ImportResearchersForm
     template_name = "directory/admin/import_researchers.html"
-    page_title = "Import researchers"
+    page_title = gettext_lazy("Import researchers")
     header_icon = "upload"
 
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
@@ -84,6 +94,7 @@ class ImportResearchersView(PermissionCheckedMixin, WagtailAdminTemplateMixin, F
             separator=LIST_SEPARATOR,
             career_stages=[str(choice.label) for choice in CareerStage],
             open_to=[choice.value for choice in OpenTo],
+            interface_languages=INTERFACE_LANGUAGES,
         )
         return context
 
@@ -117,6 +128,12 @@ SAMPLE_ROWS = (
         "orcid": "0000-0002-1825-0097",
         "website": "https://example.org/ana-souza",
         "bio": "Works on recovering lithium from spent cells.\n\nPreviously at a pilot plant.",
+        "bio_language": "en",
+        "bio_es": "Trabaja en la recuperación de litio de celdas usadas.\n\n"
+        "Antes trabajó en una planta piloto.",
+        "bio_pt": "Trabalha na recuperação de lítio de células usadas.\n\n"
+        "Antes, atuou em uma planta-piloto.",
+        "preferred_language": "pt-br",
         "open_to": f"{OpenTo.COLLABORATION.value}{LIST_SEPARATOR} {OpenTo.MENTORING.value}",
     },
     {"given_name": "Tom", "family_name": "Reed", "country": "GB"},

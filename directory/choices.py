@@ -58,6 +58,16 @@ class OpenTo(models.TextChoices):
     MENTORING = "mentoring", _("Mentoring")
 
 
+#: What a profile's chips say, one whole phrase per flag so that each language can
+#: word it naturally (and without guessing the researcher's grammatical gender).
+OPEN_TO_PHRASES = {
+    OpenTo.COLLABORATION: _("Open to collaboration"),
+    OpenTo.VISITING: _("Open to visiting / exchange"),
+    OpenTo.PHD_SUPERVISION: _("Open to PhD supervision"),
+    OpenTo.INDUSTRY: _("Open to industry partnership"),
+    OpenTo.MENTORING: _("Open to mentoring"),
+}
+
 OPEN_TO_FIELDS = {
     OpenTo.COLLABORATION: "open_to_collaboration",
     OpenTo.VISITING: "open_to_visiting",

@@ -22,6 +22,11 @@ where the researcher confirms, with a POST, that it was abuse. That records a
 `ContactReport` for editors (Directory admin) and blocks the sender's address from
 contacting that researcher again: a blocked sender is answered as if the message had
 gone, and nothing is sent.
+
+Languages: every page here is in the visitor's language; the e-mail, its subject and
+the report link inside it are in the researcher's (`ResearcherPage.contact_language`:
+their preferred language, else the one the languages they speak suggest), since it
+is the researcher who reads them.
 """
 
 from __future__ import annotations
@@ -38,13 +43,16 @@ from django.core.mail import EmailMessage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from common import ratelimit
 from common.base_url import absolute_url
 from common.forms import FocusFirstErrorMixin
+from directory.localized_urls import in_language
 from directory.models import ContactReport, ResearcherPage
 from directory.models.contact_reports import REPORT_SALT, sender_digest
 
@@ -54,7 +62,7 @@ DEFAULT_CONTACT_RATE = (5, 3600)
 DEFAULT_RECIPIENT_RATE = (10, 86400)
 #: How long the "report abuse" link in a message works.
 REPORT_MAX_AGE = timedelta(days=90)
-SUBJECT_PREFIX = "[UK–LatAm Battery Network]"
+SUBJECT_PREFIX = gettext_lazy("[UK–LatAm Battery Network]")
 MESSAGE_MIN_LENGTH = 20
 MESSAGE_MAX_LENGTH = 5000
 
@@ -121,45 +129,51 @@ class ContactForm(FocusFirstErrorMixin, forms.Form):
     """What a visitor sends a researcher. Nothing from it is saved."""
 
     name = forms.CharField(
-        label="Your name",
+        label=gettext_lazy("Your name"),
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Enter your name."},
+        error_messages={"required": gettext_lazy("Enter your name.")},
     )
     email = forms.EmailField(
-        label="Your e-mail address",
+        label=gettext_lazy("Your e-mail address"),
         max_length=254,
-        help_text="The researcher replies to this address. We do not keep it.",
+        help_text=gettext_lazy("The researcher replies to this address. We do not keep it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
-            "required": "Enter your e-mail address, so that they can reply.",
-            "invalid": "Enter an e-mail address in the form name@example.org.",
+            "required": gettext_lazy("Enter your e-mail address, so that they can reply."),
+            "invalid": gettext_lazy("Enter an e-mail address in the form name@example.org."),
         },
     )
-    subject = forms.CharField(label="Subject (optional)", max_length=150, required=False)
+    subject = forms.CharField(
+        label=gettext_lazy("Subject (optional)"), max_length=150, required=False
+    )
     message = MessageField(
-        label="Message",
+        label=gettext_lazy("Message"),
         min_length=MESSAGE_MIN_LENGTH,
         max_length=MESSAGE_MAX_LENGTH,
-        help_text=(
-            f"Between {MESSAGE_MIN_LENGTH} and {MESSAGE_MAX_LENGTH} characters. "
-            "Say who you are and why you are writing."
+        help_text=format_lazy(
+            gettext_lazy(
+                "Between {minimum} and {maximum} characters. "
+                "Say who you are and why you are writing."
+            ),
+            minimum=MESSAGE_MIN_LENGTH,
+            maximum=MESSAGE_MAX_LENGTH,
         ),
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={
-            "required": "Write your message.",
-            "min_length": (
+            "required": gettext_lazy("Write your message."),
+            "min_length": gettext_lazy(
                 "Write at least %(limit_value)d characters (you wrote %(show_value)d), "
                 "so the researcher knows why you are writing."
             ),
-            "max_length": (
+            "max_length": gettext_lazy(
                 "Keep your message to %(limit_value)d characters (it has %(show_value)d)."
             ),
         },
     )
     # Hidden from people by the template (off-screen, aria-hidden) and from the keyboard.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=gettext_lazy("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -178,7 +192,7 @@ class ContactForm(FocusFirstErrorMixin, forms.Form):
     def clean_website(self) -> str:
         # The view answers bots before validating; this keeps the form honest on its own.
         if self.cleaned_data["website"].strip():
-            raise ValidationError("Leave this field empty.")
+            raise ValidationError(_("Leave this field empty."))
         return ""
 
 
@@ -188,36 +202,75 @@ def build_contact_email(
     *,
     profile_url: str = "",
     report_link: str = "",
+    language: str | None = None,
 ) -> EmailMessage:
     """The one e-mail a contact sends: to the researcher, replies going to the sender.
 
-    From is the site's own address (DEFAULT_FROM_EMAIL), not the sender's: mail
-    claiming to come from someone else's domain fails SPF/DMARC and lands in spam.
+    Written in `language`, by default the researcher's `contact_language()`. From is
+    the site's own address (DEFAULT_FROM_EMAIL), not the sender's: mail claiming to
+    come from someone else's domain fails SPF/DMARC and lands in spam.
     """
-    subject = data.get("subject") or f"Message from {data['name']}"
-    where = f"your profile in the UK–LatAm Battery Network directory ({profile_url})"
-    if not profile_url:
-        where = "your profile in the UK–LatAm Battery Network directory"
-    footer = (
-        f"{data['name']} sent you this message through the contact form on {where}. "
-        "Your e-mail address was not shown to them.\n\n"
-        f"To answer, reply to this e-mail: the sender's address ({data['email']}) is in "
-        "its Reply-To. The directory does not keep this message or the sender's address.\n"
-        "To stop receiving messages through the directory, ask its editors to remove "
-        "your e-mail address from your profile."
-    )
-    if report_link:
-        footer += "\n\n" + _(
-            "Is this message abuse or spam? Report it, and stop this sender from writing "
-            "to you through the directory: %(url)s"
-        ) % {"url": report_link}
-    return EmailMessage(
-        subject=f"{SUBJECT_PREFIX} {subject}",
-        body=f"{data['message']}\n\n-- \n{footer}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[researcher.email],
-        reply_to=[data["email"]],
-    )
+    language = language or researcher.contact_language()
+    with translation.override(language):
+        subject = data.get("subject") or _("Message from %(name)s") % {"name": data["name"]}
+        if profile_url:
+            origin = _(
+                "%(name)s sent you this message through the contact form on your profile "
+                "in the UK–LatAm Battery Network directory (%(url)s). Your e-mail address "
+                "was not shown to them."
+            ) % {"name": data["name"], "url": profile_url}
+        else:
+            origin = _(
+                "%(name)s sent you this message through the contact form on your profile "
+                "in the UK–LatAm Battery Network directory. Your e-mail address was not "
+                "shown to them."
+            ) % {"name": data["name"]}
+        paragraphs = [
+            origin,
+            _(
+                "To answer, reply to this e-mail: the sender's address (%(email)s) is in its "
+                "Reply-To. The directory does not keep this message or the sender's address."
+            )
+            % {"email": data["email"]}
+            + "\n"
+            + _(
+                "To stop receiving messages through the directory, ask its editors to remove "
+                "your e-mail address from your profile."
+            ),
+        ]
+        if report_link:
+            paragraphs.append(
+                _(
+                    "Is this message abuse or spam? Report it, and stop this sender from "
+                    "writing to you through the directory: %(url)s"
+                )
+                % {"url": report_link}
+            )
+        footer = "\n\n".join(paragraphs)
+        return EmailMessage(
+            subject=f"{SUBJECT_PREFIX} {subject}",
+            body=f"{data['message']}\n\n-- \n{footer}\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[researcher.email],
+            reply_to=[data["email"]],
+            headers={"Content-Language": language},
+        )
+
+
+def contact_email_for(
+    request: HttpRequest, researcher: ResearcherPage, data: dict[str, Any]
+) -> EmailMessage:
+    """The e-mail for one message, with links to the profile and the report page in
+    the researcher's language (their language's URL prefix)."""
+    language = researcher.contact_language()
+    with translation.override(language):
+        return build_contact_email(
+            researcher,
+            data,
+            profile_url=in_language(researcher.get_full_url(request) or "", language),
+            report_link=report_url(researcher, data, timezone.now()),
+            language=language,
+        )
 
 
 def contactable_researcher(request: HttpRequest, pk: int) -> ResearcherPage:
@@ -228,10 +281,10 @@ def contactable_researcher(request: HttpRequest, pk: int) -> ResearcherPage:
     """
     researcher = get_object_or_404(ResearcherPage.objects.live(), pk=pk)
     if not researcher.can_be_contacted:
-        raise Http404("This researcher cannot be contacted through the directory.")
+        raise Http404(_("This researcher cannot be contacted through the directory."))
     for restriction in researcher.get_view_restrictions():
         if not restriction.accept_request(request):
-            raise Http404("This researcher cannot be contacted through the directory.")
+            raise Http404(_("This researcher cannot be contacted through the directory."))
     return researcher
 
 
@@ -246,7 +299,7 @@ def _render(
 ) -> HttpResponse:
     context = {
         "researcher": researcher,
-        "profile_url": researcher.get_url(request) or "/directory/",
+        "profile_url": in_language(researcher.get_url(request) or "/directory/"),
         "form": form,
         "state": state,
         **extra,
@@ -300,12 +353,7 @@ def contact_researcher(request: HttpRequest, pk: int) -> HttpResponse:
     if is_bot:
         logger.info("Contact form honeypot filled for researcher %s: nothing sent", researcher.pk)
     else:
-        message = build_contact_email(
-            researcher,
-            form.cleaned_data,
-            profile_url=researcher.get_full_url(request) or "",
-            report_link=report_url(researcher, form.cleaned_data, timezone.now()),
-        )
+        message = contact_email_for(request, researcher, form.cleaned_data)
         try:
             message.send()
         except OSError:  # SMTPException and connection errors alike
@@ -313,8 +361,10 @@ def contact_researcher(request: HttpRequest, pk: int) -> HttpResponse:
             logger.error("Contact form: could not send a message to researcher %s", researcher.pk)
             form.add_error(
                 None,
-                "Sorry, we could not send your message just now. Please try again in a few "
-                "minutes; what you wrote is still below.",
+                _(
+                    "Sorry, we could not send your message just now. Please try again in a "
+                    "few minutes; what you wrote is still below."
+                ),
             )
             return _render(request, researcher, form=form, status=503)
     return redirect(f"{reverse('directory:contact', args=[researcher.pk])}?sent=1")

@@ -7,6 +7,7 @@ typos that a format check alone lets through.
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 ORCID_RE = re.compile(r"^(\d{4})-(\d{4})-(\d{4})-(\d{3}[\dX])$")
 ORCID_URL_PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/")
@@ -37,15 +38,17 @@ def validate_orcid(value: str) -> None:
     orcid = normalise_orcid(value)
     if not ORCID_RE.match(orcid):
         raise ValidationError(
-            "%(value)s is not an ORCID iD: expected four groups of four digits, "
-            "like 0000-0002-1825-0097.",
+            _(
+                "%(value)s is not an ORCID iD: expected four groups of four digits, "
+                "like 0000-0002-1825-0097."
+            ),
             params={"value": value},
             code="orcid_format",
         )
     digits = orcid.replace("-", "")
     if orcid_check_character(digits[:15]) != digits[15]:
         raise ValidationError(
-            "%(value)s is not a valid ORCID iD: its check digit does not match.",
+            _("%(value)s is not a valid ORCID iD: its check digit does not match."),
             params={"value": value},
             code="orcid_checksum",
         )
@@ -63,7 +66,7 @@ def normalise_doi(value: str) -> str:
 def validate_doi(value: str) -> None:
     if not DOI_RE.match(normalise_doi(value)):
         raise ValidationError(
-            "%(value)s is not a DOI: expected a form like 10.1000/xyz123.",
+            _("%(value)s is not a DOI: expected a form like 10.1000/xyz123."),
             params={"value": value},
             code="doi_format",
         )

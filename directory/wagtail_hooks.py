@@ -115,7 +115,7 @@ class ResearcherListingViewSet(PageListingViewSet):
     name = "directory_researchers"
     url_prefix = "directory/researchers"
     icon = "user"
-    menu_label = "Researchers"
+    menu_label = _("Researchers")
     menu_hook = "register_directory_menu_item"
     menu_order = 0  # first in the menu
 
@@ -149,7 +149,7 @@ class ImportResearchersMenuItem(MenuItem):
 @hooks.register("register_directory_menu_item")
 def register_import_researchers_menu_item() -> MenuItem:
     return ImportResearchersMenuItem(
-        "Import researchers",
+        _("Import researchers"),
         reverse("directory_import_researchers"),
         name="import-researchers",
         icon_name="upload",
@@ -185,7 +185,7 @@ class ContactReportViewSet(SnippetViewSet):
 
     model = ContactReport
     icon = "warning"
-    menu_label = "Contact reports"
+    menu_label = _("Contact reports")
     add_to_admin_menu = False
     list_display = ["sender_name", "researcher", "subject", "message_sent_at", "reported_at"]
     search_fields = ["sender_name", "sender_email", "subject"]

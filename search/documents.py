@@ -161,7 +161,7 @@ class ResearcherData:
             keywords=keywords,
             names="\n".join(names),
             terms="\n".join(dict.fromkeys(t for t in terms if t)),
-            biography=text_for_indexing(page.biography),
+            biography=text_for_indexing(page.biographies),
             publications="\n".join(pub.title for pub in page.publications.all()),
         )
 

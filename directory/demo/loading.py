@@ -26,10 +26,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.models import Collection, Page
 
 from directory.demo.content import FACILITIES, NEWS
 from directory.demo.images import avatar_png, banner_png, initials, save_images
+from directory.demo.translations import translate_taxonomy
 from directory.models import (
     Facility,
     Institution,
@@ -64,6 +66,7 @@ class DemoResult:
     facilities: int = 0
     news: int = 0
     images: int = 0
+    translated: int = 0  # topics and languages given Spanish and Portuguese names
     seconds: float = 0.0
 
 
@@ -137,25 +140,35 @@ def load_demo_data(
     if demo_data_present():
         return DemoResult(
             loaded=False,
-            message="Demo data already loaded (run `load_demo_data --flush` to remove it).",
+            message=_("Demo data already loaded (run `load_demo_data --flush` to remove it)."),
         )
     real = ResearcherPage.objects.exclude(owner__username=DEMO_USERNAME).count()
     if real and not force:
         return DemoResult(
             loaded=False,
-            message=f"Not loading demo data: the directory already has {real} real "
-            "profile(s). Use --force to add fictional profiles anyway.",
+            message=_(
+                "Not loading demo data: the directory already has %(count)s real "
+                "profile(s). Use --force to add fictional profiles anyway."
+            )
+            % {"count": real},
         )
 
     with transaction.atomic():
         user = _get_or_create_demo_user()
         collection = _demo_collection(create=True)
 
-        log(f"Generating {researchers} fictional researchers (seed {seed})…")
+        # Before the profiles, so that they are indexed with the translated names.
+        log(_("Naming topics and languages in Spanish and Portuguese…"))
+        translated = translate_taxonomy()
+
+        log(
+            _("Generating %(count)s fictional researchers (seed %(seed)s)…")
+            % {"count": researchers, "seed": seed}
+        )
         records = list(generate_researchers(researchers, seed))
 
         letters = sorted({initials(r["given_name"], r["family_name"]) for r in records})
-        log(f"Drawing {len(letters)} avatars and 4 news banners…")
+        log(_("Drawing %(count)s avatars and 4 news banners…") % {"count": len(letters)})
         avatars = save_images(
             collection, {key: (f"Demo avatar {key}", avatar_png(key)) for key in letters}
         )
@@ -163,7 +176,7 @@ def load_demo_data(
             collection, {i: (f"Demo news banner {i + 1}", banner_png(i)) for i in range(4)}
         )
 
-        log("Writing institutions and profiles…")
+        log(_("Writing institutions and profiles…"))
         specs = {spec["name"]: spec for spec in INSTITUTIONS}
         institutions = ensure_institutions(
             [specs[host] for host, *_ in FACILITIES]
@@ -180,10 +193,10 @@ def load_demo_data(
             photo_for=lambda r: avatars[initials(r["given_name"], r["family_name"])],
         )
 
-        log(f"Adding {len(FACILITIES)} facilities…")
+        log(_("Adding %(count)s facilities…") % {"count": len(FACILITIES)})
         facilities = _create_facilities(institutions, user)
 
-        log(f"Publishing {len(NEWS)} news items…")
+        log(_("Publishing %(count)s news items…") % {"count": len(NEWS)})
         news = _publish_news(NewsIndexPage.objects.get(), user, banners)
 
         settings = SiteSettings.load()
@@ -193,14 +206,25 @@ def load_demo_data(
     seconds = time.perf_counter() - started
     return DemoResult(
         loaded=True,
-        message=f"Loaded demo data: {written} researchers at {len(institutions)} "
-        f"institutions, {facilities} facilities, {news} news items and "
-        f"{len(avatars) + len(banners)} images in {seconds:.1f} s.",
+        message=_(
+            "Loaded demo data: %(researchers)s researchers at %(institutions)s institutions, "
+            "%(facilities)s facilities, %(news)s news items and %(images)s images in "
+            "%(seconds)s s."
+        )
+        % {
+            "researchers": written,
+            "institutions": len(institutions),
+            "facilities": facilities,
+            "news": news,
+            "images": len(avatars) + len(banners),
+            "seconds": f"{seconds:.1f}",
+        },
         researchers=written,
         institutions=len(institutions),
         facilities=facilities,
         news=news,
         images=len(avatars) + len(banners),
+        translated=translated,
         seconds=seconds,
     )
 
@@ -277,7 +301,7 @@ def flush_demo_data(*, log: Log = _quiet) -> dict[str, int]:
         user = demo_user()
         pages = demo_pages()
         removed["pages"] = pages.count()
-        log(f"Removing {removed['pages']} demo pages…")
+        log(_("Removing %(count)s demo pages…") % {"count": removed["pages"]})
         # Publications and keyword links go in one statement each, without per-row
         # signals: the search index follows them one by one and would re-index every
         # profile once per row just before removing it (~2,000 times for 300 profiles).

@@ -16,8 +16,14 @@ from directory.validators import orcid_check_character
 if TYPE_CHECKING:
     pass
 
+from directory.fictional.biographies import (
+    ALIGNED_SLOTS,
+    COLLABORATION,
+    SENTENCE_LANGUAGES,
+    SENTENCES,
+    as_html,
+)
 from directory.fictional.vocabulary import (
-    COLLABORATION_SHARE,
     COUNTRY_LANGUAGE,
     COUNTRY_WEIGHTS,
     EXTRA_LANGUAGES,
@@ -25,7 +31,6 @@ from directory.fictional.vocabulary import (
     INSTITUTIONS_BY_COUNTRY,
     LATIN_AMERICAN_COUNTRIES,
     LOCALES,
-    METALS,
     OPEN_TO_SHARE,
     SLOTS,
     STAGE_WEIGHTS,
@@ -40,6 +45,8 @@ from directory.fictional.vocabulary import (
 )
 
 NamePool = tuple[tuple[str, ...], list[float] | None]  # names, cumulative weights or None
+#: The site's language codes (`directory.languages`) of the generator's languages.
+INTERFACE_CODES = {"en": "en", "es": "es", "pt": "pt-br"}
 
 
 @functools.cache
@@ -103,11 +110,13 @@ def generate_researchers(n: int, seed: int = 0) -> Iterator[Record]:
 
     Each record has: given_name, family_name, email, job_title, career_stage, country,
     institution (a dict from INSTITUTIONS), affiliations (list of such dicts), topics
-    (Topic slugs), keywords, biography (HTML), languages (ISO 639-1 codes), orcid (or ""),
-    open_to (OpenTo values), publications (dicts of title/year/venue/doi) and links
-    (dicts of url/label). Picks use `random()` and `bisect` rather than
-    `random.choices`, which builds a list per call; 100,000 records take about 10 s on
-    a 2-core VM, small next to the database writes.
+    (Topic slugs), keywords, biography (HTML) and bio_language (en, es or pt-br), bio_es
+    and bio_pt (HTML translations, often empty), preferred_language (often empty:
+    automatic), languages (ISO 639-1 codes), orcid (or ""), open_to (OpenTo values),
+    publications (dicts of title/year/venue/doi) and links (dicts of url/label). Picks
+    use `random()` and `bisect` rather than `random.choices`, which builds a list per
+    call; 100,000 records take about 10 s on a 2-core VM, small next to the database
+    writes.
     """
     rand = random.Random(seed).random
 
@@ -137,6 +146,7 @@ def generate_researchers(n: int, seed: int = 0) -> Iterator[Record]:
     publication_count_cum = _cumulative((15, 20, 25, 20, 12, 8))
     open_to_shares = [(str(value), share) for value, share in OPEN_TO_SHARE.items()]
     slot_items = list(SLOTS.items())
+    aligned_items = list(ALIGNED_SLOTS.items())
     emails: set[str] = set()
     doi_counter = seed * 10_000_000
 
@@ -181,9 +191,14 @@ def generate_researchers(n: int, seed: int = 0) -> Iterator[Record]:
         cum = topic_cum["GB" if country == "GB" else "LA"]
         n_topics = 1 + bisect.bisect(topic_count_cum, rand() * topic_count_cum[-1])
         topics = list(dict.fromkeys(weighted(TOPIC_SLUGS, cum) for _ in range(n_topics)))
-        metal = pick(METALS)
-        slots = {name: pick(values) for name, values in slot_items}
-        slots.update(metal_en=metal[0], metal_es=metal[1], metal_pt=metal[2])
+        shared = {name: pick(values) for name, values in slot_items}
+        aligned = {name: pick(values) for name, values in aligned_items}
+        # Per language: the shared words and each translated one in that language.
+        slots_in = {
+            language: shared | {name: words[k] for name, words in aligned.items()}
+            for k, language in enumerate(SENTENCE_LANGUAGES)
+        }
+        slots = slots_in["en"] | {f"metal_{lang}": slots_in[lang]["metal"] for lang in slots_in}
 
         keywords = []
         for slug in topics:
@@ -195,18 +210,29 @@ def generate_researchers(n: int, seed: int = 0) -> Iterator[Record]:
             keywords.append(pick(GENERAL_KEYWORDS))
         keywords = list(dict.fromkeys(keywords))
 
-        # Biography: the first topic in the researcher's own language, then English (or,
-        # for UK-based researchers, sometimes Spanish or Portuguese), then an invitation.
-        first = THEMES[topics[0]]
-        sentences = [_fill(pick(first[main_language]), slots)]
-        second_theme = THEMES[topics[1]] if len(topics) > 1 else first
-        second_language = "en" if main_language != "en" else pick(("en", "en", "es", "pt"))
-        sentence = _fill(pick(second_theme[second_language]), slots)
-        if sentence not in sentences:
-            sentences.append(sentence)
+        # Biography: a sentence on each of the first two topics, then (often) one on
+        # working together, the same sentences in every language. Written in English in
+        # the UK and by some abroad, else in their own language; some give it in the
+        # site's other languages too.
+        chosen = [pick(SENTENCES[topics[0]])]
+        if len(topics) > 1:
+            second = pick(SENTENCES[topics[1]])
+            if second not in chosen:
+                chosen.append(second)
         if rand() < 0.6:
-            sentences.append(pick(COLLABORATION_SHARE[main_language if rand() < 0.5 else "en"]))
-        biography = "".join(f"<p>{sentence}</p>" for sentence in sentences)
+            chosen.append(pick(COLLABORATION["GB" if country == "GB" else "LA"]))
+        texts = {
+            language: as_html([_fill(sentence[k], slots_in[language]) for sentence in chosen])
+            for k, language in enumerate(SENTENCE_LANGUAGES)
+        }
+        original = main_language if country != "GB" and rand() < 0.7 else "en"
+        translations = {}
+        for language in ("es", "pt"):
+            # More often into their own language, when they wrote in English.
+            share = 0.65 if language == main_language else 0.3
+            if language != original and rand() < share:
+                translations[language] = texts[language]
+        preferred = INTERFACE_CODES[main_language] if rand() < 0.75 else ""
 
         affiliations = []
         if rand() < 0.2:
@@ -247,7 +273,11 @@ def generate_researchers(n: int, seed: int = 0) -> Iterator[Record]:
             "affiliations": affiliations,
             "topics": topics,
             "keywords": keywords,
-            "biography": biography,
+            "biography": texts[original],
+            "bio_language": INTERFACE_CODES[original],
+            "bio_es": translations.get("es", ""),
+            "bio_pt": translations.get("pt", ""),
+            "preferred_language": preferred,
             "languages": languages,
             "orcid": fictional_orcid(index, seed) if rand() < 0.8 else "",
             "open_to": [value for value, share in open_to_shares if rand() < share],

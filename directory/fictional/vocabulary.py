@@ -121,6 +121,8 @@ COUNTRY_LANGUAGE = {"GB": "en", "BR": "pt"}  # everyone else writes Spanish firs
 # Battery vocabulary: topic slugs (from directory/migrations/0002) to keywords and sentences
 # --------------------------------------------------------------------------------------
 
+#: Slots of the same words in every language (translated ones are in
+#: `directory.fictional.biographies.ALIGNED_SLOTS`).
 SLOTS: dict[str, Sequence[str]] = {
     "salar": (
         "Salar de Atacama",
@@ -132,47 +134,13 @@ SLOTS: dict[str, Sequence[str]] = {
         "Salar de Coipasa",
     ),
     "cathode": ("NMC811", "NMC622", "LFP", "LMFP", "LNMO", "NCA"),
-    "technique": (
-        "HAXPES",
-        "XPS",
-        "operando XRD",
-        "plasma FIB-SEM",
-        "solid-state NMR",
-        "impedance spectroscopy",
-        "cryo-TEM",
-        "Raman spectroscopy",
-    ),
-    "anode": ("silicon-graphite", "hard carbon", "lithium metal", "natural graphite"),
-    "electrolyte": (
-        "sulfide solid electrolytes",
-        "garnet LLZO",
-        "polymer electrolytes",
-        "high-concentration electrolytes",
-    ),
 }
-# Metals in three languages, picked together so a sentence and its keywords agree.
-METALS = (
-    ("lithium", "litio", "lítio"),
-    ("nickel", "níquel", "níquel"),
-    ("cobalt", "cobalto", "cobalto"),
-    ("manganese", "manganeso", "manganês"),
-)
 
+#: Per topic: keywords a profile on it may carry, and publication titles (the
+#: biographies' sentences are in `directory.fictional.biographies`).
 THEMES: dict[str, dict[str, Sequence[str]]] = {
     "direct-lithium-extraction": {
         "keywords": ("brine", "DLE", "salmuera", "ion exchange", "lithium sorbents", "salmoura"),
-        "en": (
-            "Works on direct lithium extraction (DLE) from {salar} brines with ion-exchange "
-            "sorbents.",
-            "Studies how DLE can cut the water footprint of lithium production in the {salar}.",
-        ),
-        "es": (
-            "Trabaja en la extracción directa de litio de salmueras del {salar}.",
-            "Estudia sorbentes de intercambio iónico para recuperar litio de salmueras con "
-            "alto contenido de magnesio.",
-            "Evalúa el balance hídrico de la extracción directa de litio en el {salar}.",
-        ),
-        "pt": ("Pesquisa a extração direta de lítio de salmouras e de águas geotérmicas.",),
         "titles": (
             "Direct lithium extraction from {salar} brine with layered sorbents",
             "Extracción directa de litio desde salmueras del {salar}",
@@ -181,14 +149,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "lithium-refining-and-chemicals": {
         "keywords": ("lithium carbonate", "lithium hydroxide", "refining", "carbonato de litio"),
-        "en": (
-            "Develops low-carbon routes from brine concentrate to battery-grade lithium hydroxide.",
-        ),
-        "es": (
-            "Optimiza la cristalización de carbonato de litio grado batería a partir de "
-            "salmueras del {salar}.",
-        ),
-        "pt": ("Desenvolve rotas de refino de hidróxido de lítio com menor pegada de carbono.",),
         "titles": (
             "Battery-grade lithium hydroxide from {salar} concentrate",
             "Cristalización de carbonato de litio: impurezas y rendimiento",
@@ -196,11 +156,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "pcam": {
         "keywords": ("pCAM", "co-precipitation", "precursor", "hydroxide precursors"),
-        "en": (
-            "Designs co-precipitation processes for {cathode} precursor cathode active materials.",
-        ),
-        "es": ("Investiga la coprecipitación de precursores para cátodos {cathode}.",),
-        "pt": ("Estuda a coprecipitação de precursores de cátodo {cathode}.",),
         "titles": (
             "Particle growth during co-precipitation of {cathode} precursors",
             "Control of morphology in pCAM synthesis",
@@ -208,15 +163,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "cam": {
         "keywords": ("NMC811", "LFP", "cátodo", "cathode", "single-crystal cathodes", "LMFP"),
-        "en": (
-            "Investigates degradation of {cathode} cathodes at high voltage using {technique}.",
-            "Develops cobalt-free cathode chemistries for affordable electric vehicles.",
-        ),
-        "es": (
-            "Estudia la degradación de cátodos {cathode} a alto voltaje mediante {technique}.",
-            "Desarrolla materiales de cátodo libres de cobalto.",
-        ),
-        "pt": ("Investiga a degradação de cátodos {cathode} em alta tensão.",),
         "titles": (
             "Surface reconstruction of {cathode} cathodes observed by {technique}",
             "Single-crystal {cathode}: cracking, cycling and cost",
@@ -225,9 +171,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "anode-materials": {
         "keywords": ("graphite", "silicon anodes", "hard carbon", "ánodo", "SEI"),
-        "en": ("Works on {anode} anodes and the stability of the solid electrolyte interphase.",),
-        "es": ("Trabaja en ánodos de {anode} y en la estabilidad de la interfase SEI.",),
-        "pt": ("Desenvolve ânodos de {anode} a partir de matérias-primas brasileiras.",),
         "titles": (
             "SEI evolution on {anode} anodes during fast charging",
             "Ânodos de {anode}: síntese e desempenho eletroquímico",
@@ -235,9 +178,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "electrolytes-and-solid-state-batteries": {
         "keywords": ("solid-state", "solid electrolytes", "LLZO", "electrolito", "interfaces"),
-        "en": ("Studies {electrolyte} and their interfaces with lithium metal.",),
-        "es": ("Investiga {electrolyte} para baterías de estado sólido.",),
-        "pt": ("Pesquisa eletrólitos sólidos e interfaces em baterias de estado sólido.",),
         "titles": (
             "Interfacial stability of {electrolyte} against lithium metal",
             "Baterías de estado sólido con {electrolyte}",
@@ -245,9 +185,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "sodium-ion-and-next-generation-chemistries": {
         "keywords": ("sodium-ion", "Na-ion", "ion-sodio", "íon-sódio", "lithium-sulfur"),
-        "en": ("Develops sodium-ion cells with hard carbon anodes and layered oxide cathodes.",),
-        "es": ("Desarrolla baterías de ion-sodio con ánodos de carbono duro.",),
-        "pt": ("Desenvolve baterias de íon-sódio com materiais abundantes no Brasil.",),
         "titles": (
             "Sodium-ion full cells with hard carbon from agricultural waste",
             "Baterias de íon-sódio: materiais abundantes e de baixo custo",
@@ -255,9 +192,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "cell-design-manufacturing-and-scale-up": {
         "keywords": ("gigafactory", "electrode drying", "dry coating", "scale-up", "pouch cells"),
-        "en": ("Scales up electrode coating and drying from the lab to pilot pouch-cell lines.",),
-        "es": ("Escala la fabricación de electrodos desde el laboratorio hasta celdas piloto.",),
-        "pt": ("Trabalha no escalonamento da fabricação de células do tipo pouch.",),
         "titles": (
             "Dry electrode coating for {cathode} pouch cells",
             "From coin cell to pouch cell: scale-up pitfalls",
@@ -265,9 +199,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "battery-management-modelling-and-testing": {
         "keywords": ("BMS", "state of health", "modelling", "PyBaMM", "degradation modelling"),
-        "en": ("Builds physics-based models of {cathode} cells to predict state of health.",),
-        "es": ("Desarrolla modelos de degradación y sistemas de gestión de baterías (BMS).",),
-        "pt": ("Modela o envelhecimento de baterias e o estado de saúde de células {cathode}.",),
         "titles": (
             "State-of-health estimation for {cathode} cells under real drive cycles",
             "Modelos de degradación para baterías de litio en climas de altura",
@@ -275,9 +206,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "characterisation": {
         "keywords": ("HAXPES", "XPS", "FIB-SEM", "operando", "synchrotron", "caracterización"),
-        "en": ("Uses {technique} to follow interfaces in working cells.",),
-        "es": ("Utiliza {technique} para estudiar interfaces en celdas en operación.",),
-        "pt": ("Utiliza {technique} para caracterizar interfaces em células em operação.",),
         "titles": (
             "Buried interfaces in {cathode} electrodes probed by {technique}",
             "Lithium-ion electrodes at work, followed by {technique}",
@@ -292,18 +220,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
             "reciclagem",
             "leaching",
         ),
-        "en": (
-            "Recovers {metal_en} from black mass by hydrometallurgy and selective leaching.",
-            "Designs circular supply chains for end-of-life electric-vehicle batteries.",
-        ),
-        "es": (
-            "Desarrolla procesos hidrometalúrgicos para recuperar {metal_es} de la masa negra.",
-            "Trabaja en el reciclaje de baterías de ion-litio en América Latina.",
-        ),
-        "pt": (
-            "Pesquisa a reciclagem de baterias de íons de lítio e a recuperação de {metal_pt} "
-            "da massa negra.",
-        ),
         "titles": (
             "Selective leaching of {metal_en} from black mass",
             "Reciclaje hidrometalúrgico de baterías de ion-litio",
@@ -312,9 +228,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "second-life": {
         "keywords": ("second life", "repurposing", "segunda vida", "microgrids"),
-        "en": ("Repurposes retired electric-vehicle batteries for rural microgrids.",),
-        "es": ("Evalúa baterías de segunda vida para microrredes rurales en los Andes.",),
-        "pt": ("Avalia baterias de segunda vida para armazenamento estacionário.",),
         "titles": (
             "Second-life {cathode} modules in off-grid storage",
             "Baterías de segunda vida para microrredes rurales",
@@ -322,14 +235,6 @@ THEMES: dict[str, dict[str, Sequence[str]]] = {
     },
     "esg-sustainability-and-policy": {
         "keywords": ("ESG", "life-cycle assessment", "LCA", "water", "policy", "sostenibilidad"),
-        "en": (
-            "Assesses the life-cycle impacts of lithium supply chains and community consent "
-            "around the {salar}.",
-        ),
-        "es": (
-            "Analiza la gobernanza del litio y el uso del agua en comunidades cercanas al {salar}.",
-        ),
-        "pt": ("Analisa políticas públicas para cadeias de valor de baterias no Brasil.",),
         "titles": (
             "Life-cycle assessment of lithium from the {salar}",
             "Gobernanza del litio y comunidades del {salar}",
@@ -347,21 +252,6 @@ TOPIC_SLUGS: tuple[str, ...] = tuple(THEMES)
 TOPIC_WEIGHTS = {
     "GB": (2, 2, 3, 6, 5, 6, 5, 5, 5, 6, 5, 2, 3),
     "LA": (7, 5, 3, 4, 3, 2, 3, 2, 3, 3, 5, 3, 5),
-}
-COLLABORATION_SHARE = {
-    "en": (
-        "Keen to host visiting researchers from Latin America.",
-        "Interested in joint PhD projects between the UK and Latin America.",
-        "Happy to share cell-testing capacity with network members.",
-    ),
-    "es": (
-        "Busca colaboraciones con grupos del Reino Unido.",
-        "Recibe estudiantes de doctorado para estancias de investigación.",
-    ),
-    "pt": (
-        "Tem interesse em colaborações com grupos do Reino Unido.",
-        "Recebe estudantes para estágios de pesquisa.",
-    ),
 }
 VENUES = (
     "Journal of Demo Battery Science",

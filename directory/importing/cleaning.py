@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from directory.choices import OPEN_TO_FIELDS, CareerStage, OpenTo
@@ -23,7 +24,9 @@ from directory.importing.columns import COLUMNS, MAX_LENGTHS, match_key, split
 from directory.importing.lookups import Lookups, NewInstitution
 from directory.importing.reading import Header
 from directory.importing.result import ImportResult
+from directory.languages import INTERFACE_LANGUAGES, parse_interface_language
 from directory.models import Institution
+from directory.models.profile_form import BIO_TRANSLATIONS, translation_clash_message
 from directory.validators import normalise_orcid, validate_orcid
 
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -64,7 +67,11 @@ class RowCheck:
         limit = MAX_LENGTHS[column]
         if len(value) <= limit:
             return True
-        self.error(column, f"{len(value):,} characters is too long; at most {limit} fit.")
+        self.error(
+            column,
+            _("%(length)s characters is too long; at most %(limit)s fit.")
+            % {"length": f"{len(value):,}", "limit": limit},
+        )
         return False
 
 
@@ -74,7 +81,7 @@ Cleaner = Callable[[RowCheck, str], None]
 def clean_name(column: str) -> Cleaner:
     def clean(check: RowCheck, value: str) -> None:
         if not value:
-            check.error(column, "required, but empty.")
+            check.error(column, _("required, but empty."))
         elif check.fits(column, value):
             check.values[column] = value
 
@@ -89,7 +96,7 @@ def clean_email(check: RowCheck, value: str) -> None:
     try:
         validate_email(email)
     except ValidationError:
-        check.error("email", f"{value} is not a valid e-mail address.")
+        check.error("email", _("%(value)s is not a valid e-mail address.") % {"value": value})
     else:
         if check.fits("email", email):
             check.values["email"] = email
@@ -116,7 +123,8 @@ def clean_institution(check: RowCheck, name: str) -> None:
         names = "; ".join(inst.name for inst in found)
         check.error(
             "institution",
-            f'"{name}" is the acronym of several institutions ({names}); use the full name.',
+            _('"%(name)s" is the acronym of several institutions (%(names)s); use the full name.')
+            % {"name": name, "names": names},
         )
     elif found is not None:
         check.row.institution = found
@@ -142,7 +150,11 @@ def clean_career_stage(check: RowCheck, stage: str) -> None:
         check.values["career_stage"] = stages[match_key(stage)]
     else:
         labels = ", ".join(str(choice.label) for choice in CareerStage)
-        check.error("career_stage", f'"{stage}" is not a career stage; use one of: {labels}.')
+        check.error(
+            "career_stage",
+            _('"%(value)s" is not a career stage; use one of: %(labels)s.')
+            % {"value": stage, "labels": labels},
+        )
 
 
 def clean_topics(check: RowCheck, value: str) -> None:
@@ -152,7 +164,10 @@ def clean_topics(check: RowCheck, value: str) -> None:
         key = match_key(topic)
         pk = lookups.topics_by_name.get(key) or lookups.topics_by_slug.get(key)
         if pk is None:
-            check.error("topics", f'"{topic}" is not a topic (topics match by name or slug).')
+            check.error(
+                "topics",
+                _('"%(value)s" is not a topic (topics match by name or slug).') % {"value": topic},
+            )
         elif pk not in topic_ids:
             topic_ids.append(pk)
 
@@ -175,8 +190,11 @@ def clean_languages(check: RowCheck, value: str) -> None:
         if code is None:
             check.error(
                 "languages",
-                f'"{language}" is not a language; use its ISO 639-1 code (like es),'
-                " its English name or its own name.",
+                _(
+                    '"%(value)s" is not a language; use its ISO 639-1 code (like es), '
+                    "its English name or its own name."
+                )
+                % {"value": language},
             )
         elif code not in codes:
             codes.append(code)
@@ -202,14 +220,38 @@ def clean_website(check: RowCheck, value: str) -> None:
     try:
         _url_validator(url)
     except ValidationError:
-        check.error("website", f"{value} is not a valid web address.")
+        check.error("website", _("%(value)s is not a valid web address.") % {"value": value})
     else:
         if check.fits("website", url):
             check.row.website = url
 
 
-def clean_bio(check: RowCheck, value: str) -> None:
-    check.values["biography"] = bio_to_html(value)
+def clean_bio(field_name: str) -> Cleaner:
+    def clean(check: RowCheck, value: str) -> None:
+        check.values[field_name] = bio_to_html(value)
+
+    return clean
+
+
+def clean_interface_language(column: str) -> Cleaner:
+    """`bio_language` and `preferred_language`: en, es or pt-br (names will do); an
+    empty cell means "from the languages they speak", as in the admin."""
+
+    def clean(check: RowCheck, value: str) -> None:
+        if not value:
+            check.values[column] = ""
+            return
+        language = parse_interface_language(value)
+        if language is None:
+            check.error(
+                column,
+                _('"%(value)s" is not one of the site\'s languages; use %(codes)s.')
+                % {"value": value, "codes": ", ".join(INTERFACE_LANGUAGES)},
+            )
+        else:
+            check.values[column] = language
+
+    return clean
 
 
 def clean_open_to(check: RowCheck, value: str) -> None:
@@ -220,7 +262,11 @@ def clean_open_to(check: RowCheck, value: str) -> None:
         field_name = check.lookups.open_to.get(match_key(option))
         if field_name is None:
             options = ", ".join(choice.value for choice in OpenTo)
-            check.error("open_to", f'"{option}" is not an open-to option; use: {options}.')
+            check.error(
+                "open_to",
+                _('"%(value)s" is not an open-to option; use: %(options)s.')
+                % {"value": option, "options": options},
+            )
         else:
             check.values[field_name] = True
 
@@ -238,7 +284,11 @@ CLEANERS: tuple[tuple[str, Cleaner], ...] = (
     ("languages", clean_languages),
     ("orcid", clean_orcid),
     ("website", clean_website),
-    ("bio", clean_bio),
+    ("bio", clean_bio("biography")),
+    ("bio_language", clean_interface_language("bio_language")),
+    ("bio_es", clean_bio("bio_es")),
+    ("bio_pt", clean_bio("bio_pt")),
+    ("preferred_language", clean_interface_language("preferred_language")),
     ("open_to", clean_open_to),
 )
 
@@ -255,20 +305,28 @@ def clean_row(
     row = Row(line=line, values={})
     width = header.width
     if len(record) > width and any(cell.strip() for cell in record[width:]):
-        result.error(line, "", f"{len(record)} values, but the header has {width} columns.")
+        result.error(
+            line,
+            "",
+            _("%(count)s values, but the header has %(width)s columns.")
+            % {"count": len(record), "width": width},
+        )
     elif len(record) < width:
         result.error(
             line,
             "",
-            f"only {len(record)} values, but the header has {width} columns"
-            " (is there a line break in a cell without quotes?).",
+            _(
+                "only %(count)s values, but the header has %(width)s columns "
+                "(is there a line break in a cell without quotes?)."
+            )
+            % {"count": len(record), "width": width},
         )
     cells: dict[str, str] = {}
     for name in COLUMNS:  # column order, so a row's errors read left to right
         if name in header.columns:
             value = header.cell(record, name)
             if "\x00" in value:
-                result.error(line, name, "contains a NUL character.")
+                result.error(line, name, _("contains a NUL character."))
                 value = value.replace("\x00", "")
             cells[name] = value
     check = RowCheck(row, cells, lookups, result, new_institutions)
@@ -295,17 +353,46 @@ def check_place(
     else:
         has_country = bool(before and before.country)
     if not (has_institution or has_country):
-        result.error(row.line, "country", "empty, and so is institution: a row needs one of them.")
+        result.error(
+            row.line,
+            "country",
+            _("empty, and so is institution: a row needs one of them."),
+        )
+
+
+def check_translations(row: Row, header: Header, lookups: Lookups, result: ImportResult) -> None:
+    """A biography's translation into the language it is written in would never show.
+
+    Checked when the biography's language is known: given in the row, or stored on
+    the profile it updates. When it is left to the languages they speak, the profile
+    shows the translation to its readers and the original to everyone else.
+    """
+    if "bio_language" in header.columns:
+        language = row.values.get("bio_language", "")
+    elif row.existing_pk:
+        language = lookups.existing[row.existing_pk].bio_language
+    else:
+        language = ""
+    field = BIO_TRANSLATIONS.get(language)
+    if field and field in header.columns and row.values.get(field):
+        result.error(row.line, field, translation_clash_message(language))
 
 
 def country_message(value: str) -> str:
-    message = f"{value} is not an ISO 3166-1 alpha-2 country code (like GB, CL or BR)."
     if value.upper() == "UK":
-        return f"{message[:-1]}; the United Kingdom is GB."
+        return _(
+            "%(value)s is not an ISO 3166-1 alpha-2 country code (like GB, CL or BR); "
+            "the United Kingdom is GB."
+        ) % {"value": value}
     guess = countries.alpha2(value) or countries.by_name(value)
     if guess:
-        return f"{message[:-1]}; did you mean {guess}?"
-    return message
+        return _(
+            "%(value)s is not an ISO 3166-1 alpha-2 country code (like GB, CL or BR); "
+            "did you mean %(guess)s?"
+        ) % {"value": value, "guess": guess}
+    return _("%(value)s is not an ISO 3166-1 alpha-2 country code (like GB, CL or BR).") % {
+        "value": value
+    }
 
 
 def bio_to_html(text: str) -> str:

@@ -20,6 +20,10 @@ COLUMNS = (
     "orcid",
     "website",
     "bio",
+    "bio_language",
+    "bio_es",
+    "bio_pt",
+    "preferred_language",
     "open_to",
 )
 REQUIRED_COLUMNS = ("given_name", "family_name")

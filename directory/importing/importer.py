@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from directory.importing.cleaning import Row, check_place, clean_row
+from directory.importing.cleaning import Row, check_place, check_translations, clean_row
 from directory.importing.lookups import Lookups, NewInstitution
 from directory.importing.matching import Matcher
 from directory.importing.reading import Header, Record, check_header, decode, read
@@ -71,7 +72,7 @@ class Importer:
         if parent is None:
             parent = DirectoryIndexPage.objects.first()
         if parent is None:
-            self.result.error(0, "", "the site has no researcher directory page to import into.")
+            self.result.error(0, "", _("the site has no researcher directory page to import into."))
             return None
         if not self.dry_run:
             # Serialise concurrent imports (on databases that lock rows), so that two
@@ -83,24 +84,28 @@ class Importer:
         cleaned: list[Row] = []
         matcher = Matcher(self.lookups, self.result)
         total = len(rows)
-        self.progress("Validating", 0, total)
+        self.progress(_("Validating"), 0, total)
         for done, (line, record) in enumerate(rows, start=1):
             errors_before = len(self.result.errors)
             row = clean_row(line, record, header, self.lookups, self.result, self.new_institutions)
             matcher.match(row)
             check_place(row, record, header, self.lookups, self.result)
+            check_translations(row, header, self.lookups, self.result)
             if len(self.result.errors) == errors_before:
                 cleaned.append(row)
             if done % 250 == 0 or done == total:
-                self.progress("Validating", done, total)
+                self.progress(_("Validating"), done, total)
         for inst in self.new_institutions.values():
             if not inst.country:
                 for line in inst.lines_without_country:
                     self.result.error(
                         line,
                         "country",
-                        f'empty, but "{inst.name}" is a new institution and needs a country;'
-                        " give its ISO 3166-1 code here.",
+                        _(
+                            'empty, but "%(name)s" is a new institution and needs a country; '
+                            "give its ISO 3166-1 code here."
+                        )
+                        % {"name": inst.name},
                     )
         if self.result.errors:
             bad_lines = {issue.line for issue in self.result.errors}
@@ -132,8 +137,11 @@ class Importer:
                     ImportIssue(
                         update.row.line,
                         "",
-                        f"{self.lookups.describe(pk)} has an unpublished draft. The import"
-                        " updates the live profile; publishing that draft would overwrite"
-                        " the imported values.",
+                        _(
+                            "%(profile)s has an unpublished draft. The import updates the "
+                            "live profile; publishing that draft would overwrite the "
+                            "imported values."
+                        )
+                        % {"profile": self.lookups.describe(pk)},
                     )
                 )

@@ -6,6 +6,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from directory.choices import OPEN_TO_FIELDS, CareerStage, OpenTo
@@ -13,21 +15,30 @@ from directory.importing.columns import match_key
 from directory.models import Institution, Language, ResearcherPage, Topic
 from directory.validators import normalise_orcid
 
+#: The languages whose labels a file may use, whatever language the import runs in.
+LABEL_LANGUAGES = ("en", "es", "pt-br")
+
 
 def _choice_keys() -> tuple[dict[str, str], dict[str, str]]:
+    """Career stages and open-to flags by value, and by label in each of our languages."""
     career = {}
-    for choice in CareerStage:
-        label = str(choice.label)
-        career[match_key(choice.value)] = choice.value
-        career[match_key(label)] = choice.value
-        career[match_key(re.sub(r"\s*researcher$", "", label, flags=re.IGNORECASE))] = choice.value
     open_to = {}
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            for choice in CareerStage:
+                label = str(choice.label)
+                career.setdefault(match_key(label), choice.value)
+                short = re.sub(r"\s*researcher$", "", label, flags=re.IGNORECASE)
+                career.setdefault(match_key(short), choice.value)
+            for choice in OpenTo:
+                field_name = OPEN_TO_FIELDS[choice]
+                open_to.setdefault(match_key(str(choice.label)), field_name)
+                verbose_name = ResearcherPage._meta.get_field(field_name).verbose_name
+                open_to.setdefault(match_key(str(verbose_name)), field_name)
+    for choice in CareerStage:
+        career[match_key(choice.value)] = choice.value
     for choice in OpenTo:
-        field_name = OPEN_TO_FIELDS[choice]
-        open_to[match_key(choice.value)] = field_name
-        open_to[match_key(str(choice.label))] = field_name
-        verbose_name = ResearcherPage._meta.get_field(field_name).verbose_name
-        open_to[match_key(str(verbose_name))] = field_name
+        open_to[match_key(choice.value)] = OPEN_TO_FIELDS[choice]
     return career, open_to
 
 
@@ -44,6 +55,7 @@ class Existing:
     country: str
     institution_id: int | None
     has_unpublished_changes: bool
+    bio_language: str
 
     @property
     def full_name(self) -> str:
@@ -65,12 +77,19 @@ class Lookups:
         self.career_stages, self.open_to = _choice_keys()
         self.topics_by_name: dict[str, int] = {}
         self.topics_by_slug: dict[str, int] = {}
-        for pk, name, slug in Topic.objects.values_list("pk", "name", "slug"):
-            self.topics_by_name[match_key(name)] = pk
+        # Topics by their name in any of our languages (the English one wins a clash).
+        for pk, name, name_es, name_pt, slug in Topic.objects.values_list(
+            "pk", "name", "name_es", "name_pt", "slug"
+        ):
+            for value in (name_pt, name_es, name):
+                if value:
+                    self.topics_by_name[match_key(value)] = pk
             self.topics_by_slug[match_key(slug)] = pk
         self.languages: dict[str, str] = {}
-        for code, name, native in Language.objects.values_list("code", "name", "native_name"):
-            for value in (native, name, code):  # the code wins any clash
+        for code, *names in Language.objects.values_list(
+            "code", "name_pt", "name_es", "native_name", "name"
+        ):
+            for value in (*names, code):  # the code wins any clash
                 if value:
                     self.languages[match_key(value)] = code
         # Keywords take the spelling of an existing tag that differs only in case, so
@@ -120,4 +139,4 @@ class Lookups:
 
     def describe(self, pk: int) -> str:
         person = self.existing[pk]
-        return f'"{person.title}" (page {pk})'
+        return _('"%(title)s" (page %(id)s)') % {"title": person.title, "id": pk}

@@ -10,6 +10,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from directory.importing.columns import COLUMNS, REQUIRED_COLUMNS
 from directory.importing.result import ImportResult
 
@@ -41,8 +43,11 @@ def decode(data: bytes | str, result: ImportResult) -> str | None:
         result.error(
             line,
             "",
-            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded);"
-            " save it as CSV UTF-8 and try again.",
+            _(
+                "the file is not UTF-8 (byte %(byte)s cannot be decoded); save it as "
+                "CSV UTF-8 and try again."
+            )
+            % {"byte": f"0x{data[exc.start]:02x}"},
         )
         return None
 
@@ -64,10 +69,10 @@ def read(text: str, result: ImportResult) -> tuple[Record, list[Record]] | None:
                 result.blank_lines += 1
             line = reader.line_num + 1
     except csv.Error as exc:
-        result.error(line, "", f"the file is not valid CSV: {exc}.")
+        result.error(line, "", _("the file is not valid CSV: %(problem)s.") % {"problem": exc})
         return None
     if header is None:
-        result.error(0, "", "the file is empty; it needs a header row.")
+        result.error(0, "", _("the file is empty; it needs a header row."))
         return None
     result.rows = len(rows)
     return header, rows
@@ -81,12 +86,18 @@ def check_header(line: int, cells: list[str], result: ImportResult) -> Header | 
         name = raw.strip().lower().replace(" ", "_")
         if not name:
             if any(cell.strip() for cell in cells[index + 1 :]):
-                result.error(line, "", f"column {index + 1} of the header has no name.")
+                result.error(
+                    line,
+                    "",
+                    _("column %(number)s of the header has no name.") % {"number": index + 1},
+                )
         elif name in columns:
-            result.error(line, name, "this column appears twice in the header.")
+            result.error(line, name, _("this column appears twice in the header."))
         elif name not in COLUMNS:
             result.error(
-                line, raw.strip(), f"unknown column; the columns are {', '.join(COLUMNS)}."
+                line,
+                raw.strip(),
+                _("unknown column; the columns are %(columns)s.") % {"columns": ", ".join(COLUMNS)},
             )
         else:
             columns[name] = index
@@ -97,11 +108,11 @@ def check_header(line: int, cells: list[str], result: ImportResult) -> Header | 
     for name in REQUIRED_COLUMNS:
         if name not in columns:
             fatal = True
-            result.error(line, name, "this required column is missing.")
+            result.error(line, name, _("this required column is missing."))
     if "institution" not in columns and "country" not in columns:
         fatal = True
         result.error(
-            line, "country", "the header needs an institution or a country column, or both."
+            line, "country", _("the header needs an institution or a country column, or both.")
         )
     # Unknown columns are errors too, but checking the rows anyway tells the
     # user everything that needs fixing in one go.

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 ProgressCallback = Callable[[str, int, int], None]
 """Called as `progress(stage, done, total)`, e.g. `("Validating", 4000, 10000)`."""
 
@@ -18,12 +21,14 @@ class ImportIssue:
     message: str
 
     def __str__(self) -> str:
-        where = []
+        values = {"line": self.line, "column": self.column, "message": self.message}
+        if self.line and self.column:
+            return _("line %(line)s, column %(column)s: %(message)s") % values
         if self.line:
-            where.append(f"line {self.line}")
+            return _("line %(line)s: %(message)s") % values
         if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+            return _("column %(column)s: %(message)s") % values
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -78,25 +83,59 @@ class ImportResult:
         self.errors.append(ImportIssue(line, column, message))
 
     def summary(self) -> str:
-        """One sentence for the end of the command's output and the admin's result page."""
+        """One sentence for the end of the command's output and the admin's result page.
+
+        Built from counted phrases, each with its own plural, so that every language
+        can agree its words with each number.
+        """
         if self.errors:
-            return (
-                f"{_count(len(self.errors), 'error')} on {_count(self.rows_with_errors, 'line')}"
-                f" ({_count(self.rows, 'data row')} read): nothing was imported."
-            )
+            return _("%(errors)s on %(lines)s (%(rows)s read): nothing was imported.") % {
+                "errors": _count(
+                    len(self.errors),
+                    ngettext("%(count)s error", "%(count)s errors", len(self.errors)),
+                ),
+                "lines": _count(
+                    self.rows_with_errors,
+                    ngettext("%(count)s line", "%(count)s lines", self.rows_with_errors),
+                ),
+                "rows": _count(
+                    self.rows, ngettext("%(count)s data row", "%(count)s data rows", self.rows)
+                ),
+            }
+        counts = {
+            "rows": _count(self.rows, ngettext("%(count)s row", "%(count)s rows", self.rows)),
+            "unchanged": f"{self.unchanged:,}",
+        }
         if self.dry_run:
-            return (
-                f"Dry run of {_count(self.rows, 'row')}, nothing was written: the import would"
-                f" create {_count(self.to_create, 'profile')}, update {self.to_update:,}"
-                f" ({self.unchanged:,} unchanged) and create"
-                f" {_count(len(self.institutions_to_create), 'institution')}."
-            )
-        return (
-            f"Imported {_count(self.rows, 'row')}: created {_count(self.created, 'profile')},"
-            f" updated {self.updated:,} ({self.unchanged:,} unchanged) and created"
-            f" {_count(self.institutions_created, 'institution')}."
-        )
+            return _(
+                "Dry run of %(rows)s, nothing was written: the import would create "
+                "%(profiles)s, update %(updated)s (%(unchanged)s unchanged) and create "
+                "%(institutions)s."
+            ) % {
+                **counts,
+                "profiles": _profiles(self.to_create),
+                "updated": f"{self.to_update:,}",
+                "institutions": _institutions(len(self.institutions_to_create)),
+            }
+        return _(
+            "Imported %(rows)s: created %(profiles)s, updated %(updated)s (%(unchanged)s "
+            "unchanged) and created %(institutions)s."
+        ) % {
+            **counts,
+            "profiles": _profiles(self.created),
+            "updated": f"{self.updated:,}",
+            "institutions": _institutions(self.institutions_created),
+        }
 
 
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+def _count(n: int, phrase: str) -> str:
+    """A counted phrase ("%(count)s rows") with the number grouped like 10,000."""
+    return phrase % {"count": f"{n:,}"}
+
+
+def _profiles(n: int) -> str:
+    return _count(n, ngettext("%(count)s profile", "%(count)s profiles", n))
+
+
+def _institutions(n: int) -> str:
+    return _count(n, ngettext("%(count)s institution", "%(count)s institutions", n))

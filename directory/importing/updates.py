@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from common.batching import batched
@@ -71,7 +72,7 @@ class Updates:
         total = len(rows)
         for done, chunk in enumerate(batched(rows, WRITE_CHUNK)):
             self._compare(chunk)
-            progress("Comparing", min((done + 1) * WRITE_CHUNK, total), total)
+            progress(_("Comparing"), min((done + 1) * WRITE_CHUNK, total), total)
 
     def _compare(self, rows: Sequence[Row]) -> None:
         pks = [row.existing_pk for row in rows]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from common.batching import batched
 from directory.bulk import NewResearcher, bulk_create_researchers, index_researchers
@@ -51,15 +52,15 @@ class Writer:
 
         changed = updates.changed
         total, done = len(creates) + len(changed), 0
-        self.progress("Writing", 0, total)
+        self.progress(_("Writing"), 0, total)
         for chunk in batched(creates, WRITE_CHUNK):
             self._create(chunk, parent)
             done += len(chunk)
-            self.progress("Writing", done, total)
+            self.progress(_("Writing"), done, total)
         for chunk in batched(changed, WRITE_CHUNK):
             updates.write(chunk)
             done += len(chunk)
-            self.progress("Writing", done, total)
+            self.progress(_("Writing"), done, total)
         self.result.created = len(creates)
         self.result.updated = len(changed)
         if changed:

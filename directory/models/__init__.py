@@ -1,12 +1,12 @@
 from directory.models.contact_reports import ContactReport
+from directory.models.directory_page import DirectoryIndexPage
 from directory.models.institutions import Facility, Institution
-from directory.models.researchers import (
-    DirectoryIndexPage,
+from directory.models.profile_items import (
     ResearcherKeyword,
     ResearcherLink,
-    ResearcherPage,
     ResearcherPublication,
 )
+from directory.models.researchers import ResearcherPage
 from directory.models.taxonomy import Language, Topic
 
 __all__ = [

@@ -24,12 +24,15 @@ class ContactReport(models.Model):
     """
 
     researcher = models.ForeignKey(
-        "directory.ResearcherPage", on_delete=models.CASCADE, related_name="contact_reports"
+        "directory.ResearcherPage",
+        on_delete=models.CASCADE,
+        related_name="contact_reports",
+        verbose_name=_("researcher"),
     )
     sender_name = models.CharField(_("sender's name"), max_length=120)
     sender_email = models.EmailField(_("sender's e-mail address"), max_length=254)
-    sender_digest = models.CharField(max_length=64, editable=False)
-    subject = models.CharField(max_length=255, blank=True)
+    sender_digest = models.CharField(_("sender's digest"), max_length=64, editable=False)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
     message_sent_at = models.DateTimeField(_("message sent at"))
     reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
 

@@ -24,17 +24,31 @@ def unique_slug(model: type[models.Model], name: str, exclude_pk=None) -> str:
 
 
 class Institution(index.Indexed, models.Model):
-    name = models.CharField(max_length=255, unique=True)
-    slug = models.SlugField(max_length=120, unique=True, blank=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    kind = models.CharField(
-        max_length=20, choices=InstitutionKind.choices, default=InstitutionKind.UNIVERSITY
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Its address on the site; made from the name when left empty."),
     )
-    country = CountryField(help_text="ISO 3166-1 country")
-    city = models.CharField(max_length=120, blank=True)
-    website = models.URLField(blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=InstitutionKind.choices,
+        default=InstitutionKind.UNIVERSITY,
+    )
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo"),
     )
 
     panels = [
@@ -42,7 +56,7 @@ class Institution(index.Indexed, models.Model):
         FieldPanel("acronym"),
         FieldPanel("slug"),
         FieldPanel("kind"),
-        MultiFieldPanel([FieldPanel("country"), FieldPanel("city")], heading="Location"),
+        MultiFieldPanel([FieldPanel("country"), FieldPanel("city")], heading=_("Location")),
         FieldPanel("website"),
         FieldPanel("logo"),
     ]
@@ -55,6 +69,8 @@ class Institution(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
@@ -71,10 +87,19 @@ class Institution(index.Indexed, models.Model):
 class Facility(index.Indexed, models.Model):
     """Shared equipment or a lab that others can use, e.g. a HAXPES instrument."""
 
-    name = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the name when left empty."),
+    )
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="facilities"
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="facilities",
+        verbose_name=_("institution"),
     )
     technique_type = models.CharField(
         _("technique or instrument type"),
@@ -84,9 +109,12 @@ class Facility(index.Indexed, models.Model):
         db_index=True,
     )
     techniques = models.CharField(
-        max_length=255, blank=True, help_text="Techniques offered, separated by semicolons."
+        _("techniques"),
+        max_length=255,
+        blank=True,
+        help_text=_("Techniques offered, separated by semicolons."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     access = models.CharField(
         _("access model"),
         max_length=20,
@@ -94,7 +122,7 @@ class Facility(index.Indexed, models.Model):
         default=FacilityAccess.COLLABORATION,
         db_index=True,
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(_("website"), blank=True)
     operators = models.ManyToManyField(
         "directory.ResearcherPage",
         blank=True,
@@ -136,7 +164,8 @@ class Facility(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "facilities"
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
 
     def __str__(self) -> str:
         return self.name

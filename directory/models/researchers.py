@@ -1,40 +1,46 @@
-"""Researcher profiles and the directory index page that holds them."""
+"""Researcher profiles: one page per person, read in any of the site's languages."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms import CheckboxSelectMultiple
-from django.utils.functional import cached_property
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminPageForm
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from common.i18n import DEFAULT_LANGUAGE, normalize_language
 from common.i18n_pages import LocaleFallbackMixin
-from directory.choices import OPEN_TO_FIELDS, CareerStage, OpenTo
-from directory.validators import (
-    normalise_doi,
-    normalise_orcid,
-    validate_doi,
-    validate_orcid,
+from directory.choices import OPEN_TO_FIELDS, OPEN_TO_PHRASES, CareerStage
+from directory.json_ld import bcp47, person
+from directory.languages import (
+    HELP_BIO_LANGUAGE,
+    HELP_PREFERRED_LANGUAGE,
+    INTERFACE_LANGUAGE_CHOICES,
+    alphabetical,
+    language_from_profile,
 )
+from directory.models.profile_form import BIO_TRANSLATIONS, ResearcherPageForm
+from directory.models.profile_items import ResearcherKeyword
+from directory.validators import normalise_orcid, validate_orcid
 
-
-class ResearcherKeyword(TaggedItemBase):
-    content_object = ParentalKey(
-        "directory.ResearcherPage", on_delete=models.CASCADE, related_name="tagged_keywords"
-    )
+BIO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+#: Blank means "work it out from the languages they speak" (`directory.languages`).
+LANGUAGE_CHOICES = [("", _("Automatic (from the languages they speak)"))] + (
+    INTERFACE_LANGUAGE_CHOICES
+)
 
 
 class ResearcherPageQuerySet(PageQuerySet):
@@ -78,25 +84,16 @@ ResearcherPageManager = PageManager.from_queryset(ResearcherPageQuerySet)
 LINK_ACCOUNT_PERMISSION = "auth.change_user"
 
 
-class ResearcherPageForm(WagtailAdminPageForm):
-    """Accepts an ORCID iD as a URL (https://orcid.org/...), stored as the bare iD.
+class Biography(NamedTuple):
+    """The biography a reader is shown, and the language it is written in."""
 
-    The form field would otherwise refuse anything longer than the 19 stored
-    characters before the model had a chance to strip the URL prefix.
-    """
+    text: str
+    language: str  # an interface language code: en, es or pt-br
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields.get("orcid")
-        if field is not None:
-            field.max_length = None
-            field.validators = [
-                v for v in field.validators if not isinstance(v, MaxLengthValidator)
-            ]
-            field.widget.attrs.pop("maxlength", None)
-
-    def clean_orcid(self) -> str:
-        return normalise_orcid(self.cleaned_data.get("orcid", ""))
+    @property
+    def lang(self) -> str:
+        """For the `lang` attribute of the element that holds it."""
+        return bcp47(self.language)
 
 
 class ResearcherPage(LocaleFallbackMixin, Page):
@@ -112,12 +109,13 @@ class ResearcherPage(LocaleFallbackMixin, Page):
 
     untranslated_note_shown = False
 
-    given_name = models.CharField(max_length=120)
-    family_name = models.CharField(max_length=120)
+    given_name = models.CharField(_("given name"), max_length=120)
+    family_name = models.CharField(_("family name"), max_length=120)
     email = models.EmailField(
+        _("e-mail address"),
         blank=True,
         db_index=True,
-        help_text="Never shown publicly; used for contact forms and matching imports.",
+        help_text=_("Never shown publicly; used for contact forms and matching imports."),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -125,61 +123,105 @@ class ResearcherPage(LocaleFallbackMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="researcher_profile",
-        help_text="The account that may edit this profile (and no other).",
+        verbose_name=_("account"),
+        help_text=_("The account that may edit this profile (and no other)."),
     )
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("photo"),
     )
-    job_title = models.CharField(max_length=255, blank=True)
+    job_title = models.CharField(_("job title"), max_length=255, blank=True)
     institution = models.ForeignKey(
         "directory.Institution",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="researchers",
-        help_text="Primary institution",
+        verbose_name=_("institution"),
+        help_text=_("Primary institution"),
     )
     affiliations = ParentalManyToManyField(
         "directory.Institution",
         blank=True,
         related_name="affiliated_researchers",
-        help_text="Further affiliations",
+        verbose_name=_("affiliations"),
+        help_text=_("Further affiliations"),
     )
     country = CountryField(
-        blank=True, help_text="Leave empty to use the country of the primary institution."
+        _("country"),
+        blank=True,
+        help_text=_("Leave empty to use the country of the primary institution."),
     )
     country_code = models.CharField(
+        _("country code"),
         max_length=2,
         blank=True,
         editable=False,
         db_index=True,
-        help_text="The country shown and filtered on: `country`, else the institution's.",
+        help_text=_("The country shown and filtered on: `country`, else the institution's."),
     )
     career_stage = models.CharField(
-        max_length=20, choices=CareerStage.choices, blank=True, db_index=True
+        _("career stage"), max_length=20, choices=CareerStage.choices, blank=True, db_index=True
     )
-    topics = ParentalManyToManyField("directory.Topic", blank=True, related_name="researchers")
-    keywords = ClusterTaggableManager(through=ResearcherKeyword, blank=True)
-    biography = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    topics = ParentalManyToManyField(
+        "directory.Topic", blank=True, related_name="researchers", verbose_name=_("topics")
+    )
+    keywords = ClusterTaggableManager(
+        through=ResearcherKeyword, blank=True, verbose_name=_("keywords")
+    )
+    biography = RichTextField(_("biography"), blank=True, features=BIO_FEATURES)
+    bio_language = models.CharField(
+        _("language of the biography"),
+        max_length=5,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text=HELP_BIO_LANGUAGE,
+    )
+    bio_es = RichTextField(
+        _("biography in Spanish"),
+        blank=True,
+        features=BIO_FEATURES,
+        help_text=_("Optional: shown to visitors reading the site in Spanish."),
+    )
+    bio_pt = RichTextField(
+        _("biography in Portuguese"),
+        blank=True,
+        features=BIO_FEATURES,
+        help_text=_("Optional: shown to visitors reading the site in Portuguese."),
+    )
     languages = ParentalManyToManyField(
-        "directory.Language", blank=True, related_name="researchers"
+        "directory.Language",
+        blank=True,
+        related_name="researchers",
+        verbose_name=_("languages spoken"),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text=HELP_PREFERRED_LANGUAGE,
     )
     orcid = models.CharField(
-        "ORCID iD",
+        _("ORCID iD"),
         max_length=19,
         blank=True,
         db_index=True,
         validators=[validate_orcid],
-        help_text="Like 0000-0002-1825-0097",
+        help_text=_("Like 0000-0002-1825-0097"),
     )
     facilities = ParentalManyToManyField(
-        "directory.Facility", blank=True, related_name="researchers"
+        "directory.Facility", blank=True, related_name="researchers", verbose_name=_("facilities")
     )
-    open_to_collaboration = models.BooleanField("collaboration", default=False)
-    open_to_visiting = models.BooleanField("visiting / exchange", default=False)
-    open_to_phd_supervision = models.BooleanField("PhD supervision", default=False)
-    open_to_industry = models.BooleanField("industry partnership", default=False)
-    open_to_mentoring = models.BooleanField("mentoring", default=False)
+    open_to_collaboration = models.BooleanField(_("collaboration"), default=False)
+    open_to_visiting = models.BooleanField(_("visiting / exchange"), default=False)
+    open_to_phd_supervision = models.BooleanField(_("PhD supervision"), default=False)
+    open_to_industry = models.BooleanField(_("industry partnership"), default=False)
+    open_to_mentoring = models.BooleanField(_("mentoring"), default=False)
 
     objects = ResearcherPageManager()
     base_form_class = ResearcherPageForm
@@ -190,11 +232,11 @@ class ResearcherPage(LocaleFallbackMixin, Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("given_name"), FieldPanel("family_name")]),
-                FieldPanel("title", heading="Name as displayed"),
+                FieldPanel("title", heading=_("Name as displayed")),
                 FieldPanel("photo"),
                 FieldPanel("job_title"),
             ],
-            heading="Who",
+            heading=_("Who"),
         ),
         MultiFieldPanel(
             [
@@ -203,33 +245,42 @@ class ResearcherPage(LocaleFallbackMixin, Page):
                 FieldPanel("country"),
                 FieldPanel("career_stage"),
             ],
-            heading="Where",
+            heading=_("Where"),
         ),
         MultiFieldPanel(
             [
                 FieldPanel("topics", widget=CheckboxSelectMultiple),
                 FieldPanel("keywords"),
-                FieldPanel("biography"),
                 FieldPanel("languages"),
                 FieldPanel("facilities"),
             ],
-            heading="Expertise",
+            heading=_("Expertise"),
         ),
         MultiFieldPanel(
-            [FieldPanel(field) for field in OPEN_TO_FIELDS.values()], heading="Open to"
+            [
+                FieldPanel("biography"),
+                FieldPanel("bio_language"),
+                FieldPanel("bio_es"),
+                FieldPanel("bio_pt"),
+            ],
+            heading=_("Biography"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel(field) for field in OPEN_TO_FIELDS.values()], heading=_("Open to")
         ),
         MultiFieldPanel(
             [
                 FieldPanel("orcid"),
                 FieldPanel("email"),
+                FieldPanel("preferred_language"),
                 # Linking an account gives it admin access: only for those who may
                 # manage users. Everyone else's form has no such field at all.
                 FieldPanel("user", permission=LINK_ACCOUNT_PERMISSION),
             ],
-            heading="Identity and contact (private)",
+            heading=_("Identity and contact (private)"),
         ),
-        InlinePanel("links", heading="Links", label="Link"),
-        InlinePanel("publications", heading="Publications", label="Publication"),
+        InlinePanel("links", heading=_("Links"), label=_("Link")),
+        InlinePanel("publications", heading=_("Publications"), label=_("Publication")),
     ]
 
     search_fields = Page.search_fields + [
@@ -239,6 +290,8 @@ class ResearcherPage(LocaleFallbackMixin, Page):
         index.AutocompleteField("family_name"),
         index.SearchField("job_title"),
         index.SearchField("biography"),
+        index.SearchField("bio_es"),
+        index.SearchField("bio_pt"),
         index.RelatedFields("topics", [index.SearchField("name")]),
         index.RelatedFields("institution", [index.SearchField("name")]),
         index.FilterField("country_code"),
@@ -262,7 +315,8 @@ class ResearcherPage(LocaleFallbackMixin, Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "researcher profile"
+        verbose_name = _("researcher profile")
+        verbose_name_plural = _("researcher profiles")
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
     @property
@@ -282,8 +336,14 @@ class ResearcherPage(LocaleFallbackMixin, Page):
         return [value for value, field in OPEN_TO_FIELDS.items() if getattr(self, field)]
 
     @property
-    def open_to_labels(self) -> list[str]:
-        return [OpenTo(value).label for value in self.open_to]
+    def open_to_phrases(self) -> list[str]:
+        """ "Open to collaboration", … in the active language, for the profile's chips."""
+        return [str(OPEN_TO_PHRASES[value]) for value in self.open_to]
+
+    @property
+    def biographies(self) -> str:
+        """Every language's biography, for search indexes (HTML, one after the other)."""
+        return "\n".join(text for text in (self.biography, self.bio_es, self.bio_pt) if text)
 
     @property
     def can_be_contacted(self) -> bool:
@@ -304,6 +364,46 @@ class ResearcherPage(LocaleFallbackMixin, Page):
         if self.institution_id:
             return self.institution.country.code or ""
         return ""
+
+    def _spoken_language_codes(self, spoken: list | None) -> list[str]:
+        spoken = list(self.languages.all()) if spoken is None else spoken
+        return [getattr(language, "code", language) for language in spoken]
+
+    def _language_default(self, spoken: list | None) -> str:
+        country = self.country_code or (self.country.code if self.country else "")
+        return language_from_profile(self._spoken_language_codes(spoken), country)
+
+    def original_bio_language(self, spoken: list | None = None) -> str:
+        """`bio_language`, else what the languages they speak suggest.
+
+        `spoken`: their `Language`s (or codes) when already loaded, to save a query.
+        """
+        return self.bio_language or self._language_default(spoken)
+
+    def contact_language(self, spoken: list | None = None) -> str:
+        """The language the contact form writes to them in: `preferred_language`, else
+        what the languages they speak suggest."""
+        return self.preferred_language or self._language_default(spoken)
+
+    def biography_for(self, language: str | None = None, spoken: list | None = None) -> Biography:
+        """The biography to show a reader of `language` (by default the active one).
+
+        The original when it is in their language; else their language's translation;
+        else the original; a profile with translations only shows one of them.
+        """
+        wanted = normalize_language(language or translation.get_language())
+        original = self.original_bio_language(spoken) if self.biography else DEFAULT_LANGUAGE
+        if self.biography and wanted == original:
+            return Biography(self.biography, original)
+        field = BIO_TRANSLATIONS.get(wanted)
+        if field and getattr(self, field):
+            return Biography(getattr(self, field), wanted)
+        if self.biography:
+            return Biography(self.biography, original)
+        for language_code, field in BIO_TRANSLATIONS.items():
+            if getattr(self, field):
+                return Biography(getattr(self, field), language_code)
+        return Biography("", original)
 
     def full_clean(self, *args, **kwargs):
         if not self.title:
@@ -328,8 +428,9 @@ class ResearcherPage(LocaleFallbackMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["profile"] = self.profile_data()
-        context["json_ld"] = self.json_ld(context["profile"])
+        profile = context["profile"] = self.profile_data()
+        context["biography"] = self.biography_for(spoken=profile["languages"])
+        context["json_ld"] = self.json_ld(profile)
         return context
 
     def profile_data(self) -> dict:
@@ -340,7 +441,10 @@ class ResearcherPage(LocaleFallbackMixin, Page):
         return {
             "topics": list(self.topics.all()),
             "affiliations": list(self.affiliations.all()),
-            "languages": list(self.languages.all()),
+            # In alphabetical order of their names in the reader's language.
+            "languages": sorted(
+                self.languages.all(), key=lambda spoken: alphabetical(spoken.label)
+            ),
             "facilities": list(facilities),
             "publications": list(self.publications.all()),
             "links": list(self.links.all()),
@@ -348,103 +452,8 @@ class ResearcherPage(LocaleFallbackMixin, Page):
         }
 
     def json_ld(self, profile: dict | None = None) -> dict:
-        """schema.org Person, without the e-mail address.
+        """schema.org Person, without the e-mail address (`directory.json_ld`).
 
         Pass `profile_data()` when the page already has it, to save its queries.
         """
-        profile = profile or self.profile_data()
-        data: dict = {
-            "@context": "https://schema.org",
-            "@type": "Person",
-            "name": self.full_name,
-            "givenName": self.given_name,
-            "familyName": self.family_name,
-            "url": self.full_url,
-        }
-        if self.job_title:
-            data["jobTitle"] = self.job_title
-        if self.institution_id:
-            data["affiliation"] = {"@type": "Organization", "name": self.institution.name}
-        if self.orcid:
-            data["identifier"] = self.orcid_url
-            data["sameAs"] = [self.orcid_url]
-        topics = [topic.name for topic in profile["topics"]]
-        keywords = [tag.name for tag in profile["keywords"]]
-        if topics or keywords:
-            data["knowsAbout"] = topics + keywords
-        languages = [language.name for language in profile["languages"]]
-        if languages:
-            data["knowsLanguage"] = languages
-        if self.country_code:
-            data["workLocation"] = {
-                "@type": "Place",
-                "address": {"@type": "PostalAddress", "addressCountry": self.country_code},
-            }
-        return data
-
-
-class ResearcherLink(Orderable):
-    page = ParentalKey(ResearcherPage, on_delete=models.CASCADE, related_name="links")
-    url = models.URLField("URL")
-    label = models.CharField(max_length=120, blank=True)
-
-    panels = [FieldPanel("url"), FieldPanel("label")]
-
-    def __str__(self) -> str:
-        return self.label or self.url
-
-
-class ResearcherPublication(Orderable):
-    page = ParentalKey(ResearcherPage, on_delete=models.CASCADE, related_name="publications")
-    title = models.CharField(max_length=500)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    venue = models.CharField(max_length=255, blank=True)
-    doi = models.CharField("DOI", max_length=255, blank=True, validators=[validate_doi])
-
-    panels = [FieldPanel("title"), FieldPanel("year"), FieldPanel("venue"), FieldPanel("doi")]
-
-    class Meta(Orderable.Meta):
-        ordering = ["sort_order"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def clean(self):
-        super().clean()
-        self.doi = normalise_doi(self.doi)
-
-    @property
-    def doi_url(self) -> str:
-        return f"https://doi.org/{self.doi}" if self.doi else ""
-
-
-class DirectoryIndexPage(LocaleFallbackMixin, Page):
-    """/directory/: every researcher profile lives below this page."""
-
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["website.HomePage"]
-    subpage_types = ["directory.ResearcherPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = "researcher directory"
-
-    def get_context(self, request, *args, **kwargs):
-        """One directory search (text, facets with counts, sort, page) from the URL.
-
-        The URL parameters are q, topic, country, institution, career_stage,
-        language, open_to, sort and page; `search.views.directory_context` reads
-        them and asks the configured search engine.
-        """
-        from search.views import directory_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(directory_context(request, self.get_url(request) or "/directory/"))
-        return context
-
-    @cached_property
-    def researcher_count(self) -> int:
-        """Listed profiles only: none behind a view restriction (see docs/search.md)."""
-        return ResearcherPage.objects.child_of(self).listed().count()
+        return person(self, profile or self.profile_data())

@@ -3,11 +3,26 @@ import json
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
+from directory import labels
+from directory.localized_urls import in_language
 
 register = template.Library()
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+#: Link labels the directory writes itself (the import's website column, the demo's
+#: group pages): shown in the reader's language. Labels people typed stay as typed.
+AUTOMATIC_LINK_LABELS = {"Website": _("Website"), "Group page": _("Group page")}
+
+#: Under a biography shown in another language than the page's.
+BIO_LANGUAGE_NOTES = {
+    "en": _("This biography is in English."),
+    "es": _("This biography is in Spanish."),
+    "pt-br": _("This biography is in Portuguese."),
+}
 
 
 @register.filter
@@ -18,7 +33,33 @@ def json_ld(data: dict) -> str:
 
 @register.filter
 def country_name(code: str) -> str:
+    """The country's name in the active language (django-countries translates them)."""
     return countries.name(code) or code
+
+
+@register.filter
+def choice_label(value: str, vocabulary: str) -> str:
+    """`{{ page.career_stage|choice_label:"career_stage" }}`: `directory.labels.choice_label`."""
+    return labels.choice_label(vocabulary, value) if value else ""
+
+
+@register.filter
+def lang_url(url: str) -> str:
+    """A link to this site in the active language (`directory.localized_urls`)."""
+    return in_language(str(url))
+
+
+@register.filter
+def link_label(link) -> str:
+    """A profile link's label; the ones the directory wrote itself in the reader's language."""
+    label = str(link)
+    return str(AUTOMATIC_LINK_LABELS.get(label, label))
+
+
+@register.simple_tag
+def bio_language_note(language: str) -> str:
+    """ "This biography is in Spanish.", in the active language."""
+    return str(BIO_LANGUAGE_NOTES.get(language, ""))
 
 
 @register.filter

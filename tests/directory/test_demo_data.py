@@ -1,5 +1,7 @@
 """Demo data and the fictional-data generator the benchmarks share."""
 
+import re
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -19,6 +21,7 @@ from directory.fictional import (
 from directory.models import (
     Facility,
     Institution,
+    Language,
     ResearcherPage,
     ResearcherPublication,
     Topic,
@@ -90,6 +93,34 @@ def test_generator_records_are_valid_and_fictional():
     assert "salmueras" in biographies and "reciclagem" in biographies
 
 
+def test_generator_writes_biographies_in_three_languages():
+    """Originals in each interface language; a good share also in Spanish or Portuguese."""
+    records = list(generate_researchers(300, seed=0))
+    originals = Counter(r["bio_language"] for r in records)
+    assert set(originals) == {"en", "es", "pt-br"}
+    assert sum(bool(r["bio_es"]) for r in records) > 50
+    assert sum(bool(r["bio_pt"]) for r in records) > 50
+    for record in records:
+        # A translation never repeats the original's language, and says the same thing.
+        assert not (record["bio_language"] == "es" and record["bio_es"])
+        assert not (record["bio_language"] == "pt-br" and record["bio_pt"])
+        for translation in (record["bio_es"], record["bio_pt"]):
+            if translation:
+                assert translation.count("<p>") == record["biography"].count("<p>")
+        assert record["preferred_language"] in {"", "en", "es", "pt-br"}
+    # Spanish versions are Spanish: every paragraph opens with a Spanish verb.
+    opening = re.compile(
+        r"<p>(?:Trabaja|Estudia|Desarrolla|Investiga|Diseña|Optimiza|Convierte"
+        r"|Construye|Escala|Utiliza|Recupera|Reutiliza|Evalúa|Analiza|Busca"
+        r"|Recibe|Comparte|Le interesa) "
+    )
+    for record in records:
+        if record["bio_es"]:
+            paragraphs = record["bio_es"].count("<p>")
+            assert len(opening.findall(record["bio_es"])) == paragraphs, record["bio_es"]
+    assert sum(bool(r["preferred_language"]) for r in records) > 150
+
+
 # --------------------------------------------------------------------------------------
 # Writing to the database
 # --------------------------------------------------------------------------------------
@@ -150,6 +181,21 @@ def test_load_demo_data_once_then_flush_only_the_demo_data(client):
     avatars = get_image_model().objects.filter(collection__name=DEMO_COLLECTION)
     assert 0 < avatars.count() <= SMALL + 4
     assert avatars.first().width == 200
+
+    # The taxonomy reads in three languages, and so do some biographies.
+    assert not Topic.objects.filter(name_es="").exists()
+    assert not Topic.objects.filter(name_pt="").exists()
+    assert not Language.objects.filter(name_es="").exists()
+    assert Topic.objects.get(slug="recycling-and-circular-supply-chains").name_es == (
+        "Reciclaje y cadenas de suministro circulares"
+    )
+    assert Language.objects.get(code="pt").name_pt == "Português"
+    assert researchers.exclude(bio_es="").count() == 4  # of 20, for seed 0
+    assert researchers.exclude(bio_pt="").count() == 6
+    assert researchers.exclude(preferred_language="").count() == 17
+    with_spanish = researchers.exclude(bio_es="").first()
+    html = client.get(f"/es{with_spanish.url}").content.decode()
+    assert '<div class="biography" lang="es">' in html
 
     news = NewsPage.objects.child_of(NewsIndexPage.objects.get()).live()
     assert 8 <= news.count() <= 12

@@ -1,7 +1,10 @@
-"""`manage.py import_researchers FILE.csv [--dry-run]`: the CSV import from a shell.
+"""`manage.py import_researchers FILE.csv [--dry-run] [--language es]`: the CSV import
+from a shell.
 
 The checking and writing live in `directory.importing`, shared with the admin's
-upload form; this command only reads the file, draws progress and reports.
+upload form; this command only reads the file, draws progress and reports. Its
+output, the problems it lists included, is in `--language` (English by default,
+the site's LANGUAGE_CODE), so a Spanish- or Portuguese-speaking editor can read it.
 """
 
 from __future__ import annotations
@@ -11,35 +14,53 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from common.progress import ProgressBar
 from directory.importing import COLUMNS, ImportResult, PlannedProfile, import_researchers
+from directory.languages import INTERFACE_LANGUAGES
 
 MAX_LISTED = 20
 
 
 class Command(BaseCommand):
-    help = (
-        "Import researcher profiles from a UTF-8 CSV file with a header row. Columns: "
-        f"{', '.join(COLUMNS)}. A file with any invalid row imports nothing; every "
-        "problem is listed with its line and column."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        return _(
+            "Import researcher profiles from a UTF-8 CSV file with a header row. Columns: "
+            "{columns}. A file with any invalid row imports nothing; every problem is "
+            "listed with its line and column."
+        ).format(columns=", ".join(COLUMNS))
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The CSV file, or - to read standard input.")
+        parser.add_argument("file", help=_("The CSV file, or - to read standard input."))
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Check the file and report what would change, without writing anything.",
+            help=_("Check the file and report what would change, without writing anything."),
         )
         parser.add_argument(
             "--progress",
             action="store_true",
-            help="Show a progress bar even when standard error is not a terminal.",
+            help=_("Show a progress bar even when standard error is not a terminal."),
+        )
+        parser.add_argument(
+            "--language",
+            choices=INTERFACE_LANGUAGES,
+            default=None,
+            help=_(
+                "The language of the report and of the problems it lists (default: {code})."
+            ).format(code=settings.LANGUAGE_CODE),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["language"] or settings.LANGUAGE_CODE):
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         data = self._read(options["file"])
         # Off a terminal only with --progress: the errors and the report are what a
         # script reading stderr wants.
@@ -59,7 +80,9 @@ class Command(BaseCommand):
         try:
             return Path(name).read_bytes()
         except OSError as exc:
-            raise CommandError(f"Cannot read {name}: {exc.strerror}.") from exc
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s.") % {"file": name, "reason": exc.strerror}
+            ) from exc
 
     def _report(self, result: ImportResult, seconds: float, verbosity: int) -> None:
         for issue in result.errors:
@@ -67,18 +90,24 @@ class Command(BaseCommand):
         if verbosity == 0 or result.errors:
             return
         for issue in result.warnings:
-            self.stdout.write(self.style.WARNING(f"Warning: {issue}"))
+            self.stdout.write(self.style.WARNING(_("Warning: %(issue)s") % {"issue": issue}))
         if result.dry_run:
-            self._list("Would create these profiles:", _profiles(result.profiles_to_create))
-            self._list("Would update these profiles:", _profiles(result.profiles_to_update))
-        verb = "Would create" if result.dry_run else "Created"
-        self._list(
-            f"{verb} these institutions (kind: university; check them):",
-            result.institutions_to_create,
-        )
+            self._list(_("Would create these profiles:"), _profiles(result.profiles_to_create))
+            self._list(_("Would update these profiles:"), _profiles(result.profiles_to_update))
+            title = _("Would create these institutions (kind: university; check them):")
+        else:
+            title = _("Created these institutions (kind: university; check them):")
+        self._list(title, result.institutions_to_create)
         if result.blank_lines:
-            self.stdout.write(f"Skipped {result.blank_lines:,} blank lines.")
-        self.stdout.write(self.style.SUCCESS(f"{result.summary()} ({seconds:.1f} s)"))
+            self.stdout.write(
+                _("Skipped %(count)s blank lines.") % {"count": f"{result.blank_lines:,}"}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(summary)s (%(seconds)s s)")
+                % {"summary": result.summary(), "seconds": f"{seconds:.1f}"}
+            )
+        )
 
     def _list(self, title: str, items: list[str]) -> None:
         """A titled list of at most `MAX_LISTED` items; nothing when there are none."""
@@ -88,10 +117,16 @@ class Command(BaseCommand):
         for item in items[:MAX_LISTED]:
             self.stdout.write(f"  {item}")
         if len(items) > MAX_LISTED:
-            self.stdout.write(f"  … and {len(items) - MAX_LISTED:,} more")
+            more = f"{len(items) - MAX_LISTED:,}"
+            self.stdout.write("  " + _("… and %(count)s more") % {"count": more})
 
 
 def _profiles(plan: list[PlannedProfile]) -> list[str]:
-    return [
-        f"line {p.line}: {p.name}" + (f" (page {p.page_id})" if p.page_id else "") for p in plan
-    ]
+    lines = []
+    for profile in plan:
+        values = {"line": profile.line, "name": profile.name, "id": profile.page_id}
+        if profile.page_id:
+            lines.append(_("line %(line)s: %(name)s (page %(id)s)") % values)
+        else:
+            lines.append(_("line %(line)s: %(name)s") % values)
+    return lines
