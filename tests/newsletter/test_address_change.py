@@ -73,7 +73,8 @@ def edit(admin_client, person: Subscriber, email: str):
 
 
 def confirm_address_link() -> str:
-    match = re.search(rf"{BASE}(/newsletter/confirm-address/[^/\s]+/)", mail.outbox[-1].body)
+    link = rf"{BASE}((?:/es|/pt-br)?/newsletter/confirm-address/[^/\s]+/)"
+    match = re.search(link, mail.outbox[-1].body)
     assert match, mail.outbox[-1].body
     return match.group(1)
 
