@@ -46,6 +46,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from tests.fakes import mailchimp_segments
+
 ERROR_TYPE = "https://mailchimp.com/developer/marketing/docs/errors/"
 PROBLEM_JSON = "application/problem+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -1795,14 +1797,36 @@ class FakeMailchimp:
         except KeyError:
             raise _not_found() from None
 
+    def _campaign_recipients(self, c: dict[str, Any]) -> list[str]:
+        """The addresses the campaign's list and segment reach now
+        (tests/fakes/mailchimp_segments.py)."""
+        lst = self.lists.get(c["recipients"].get("list_id") or "")
+        if lst is None:
+            return []
+        members = list(lst.members.values())
+        chosen = mailchimp_segments.recipients(members, c["recipients"].get("segment_opts"))
+        return [m["email_address"] for m in chosen]
+
     def _render_campaign(self, c: dict[str, Any]) -> dict[str, Any]:
         out = {k: _clone(v) for k, v in c.items() if not k.startswith("_")}
         lst = self.lists.get(out["recipients"].get("list_id") or "")
         out["recipients"]["list_name"] = lst.name if lst else ""
-        out["recipients"]["recipient_count"] = len(lst.subscribed_emails()) if lst else 0
+        out["recipients"]["recipient_count"] = len(self._campaign_recipients(c))
         return out
 
     def _merge_campaign(self, c: dict[str, Any], body: dict[str, Any]) -> None:
+        """Apply a create/update body; a segment Mailchimp would refuse is refused
+        before anything changes (docs/mailchimp-api.md §9)."""
+        recipients = body.get("recipients")
+        if isinstance(recipients, dict) and "segment_opts" in recipients:
+            lst = self.lists.get(
+                recipients.get("list_id") or c.get("recipients", {}).get("list_id") or ""
+            )
+            found = mailchimp_segments.problems(
+                recipients["segment_opts"], set(lst.interests) if lst else set()
+            )
+            if found:
+                raise _invalid(found)
         for section in ("recipients", "settings", "tracking", "social_card"):
             value = body.get(section)
             if isinstance(value, dict):
@@ -1918,7 +1942,7 @@ class FakeMailchimp:
         if lst is None:
             check(False, "List", "", "You need to select a list to send to.")
         else:
-            count = len(lst.subscribed_emails())
+            count = len(self._campaign_recipients(c))
             check(
                 count > 0,
                 "List",
@@ -1967,7 +1991,7 @@ class FakeMailchimp:
             raise _bad_request("This campaign has already been sent.")
         if self._not_ready(c):
             raise _bad_request("Your Campaign is not ready to send.")
-        recipients = self.lists[c["recipients"]["list_id"]].subscribed_emails()
+        recipients = self._campaign_recipients(c)
         c.update(status="sent", send_time=_iso(self.now()), emails_sent=len(recipients))
         self.sent_campaigns.append(
             {
