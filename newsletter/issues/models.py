@@ -29,6 +29,7 @@ from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -304,7 +305,7 @@ class DispatchState(models.TextChoices):
     DRAFT = "draft", _("Not sent")
     SCHEDULED = "scheduled", _("Scheduled")
     QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
+    SENDING = "sending", pgettext_lazy("state of a newsletter dispatch", "Sending")
     SENT = "sent", _("Sent")
 
 

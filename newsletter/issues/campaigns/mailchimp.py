@@ -39,7 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from newsletter.issues.editions import EditionContent
 from newsletter.issues.models import Dispatch, DispatchBackend, DispatchState
@@ -56,6 +56,17 @@ SCHEDULE_MINUTES = (0, 15, 30, 45)
 GONE = ("sending", "sent")
 #: How long a send may be silent before the status page calls it interrupted.
 SILENT = timedelta(minutes=5)
+#: Mailchimp's campaign statuses (docs/mailchimp-api.md §5), as the admin shows them.
+STATUS_LABELS = {
+    "save": pgettext_lazy("Mailchimp campaign status", "draft"),
+    "paused": pgettext_lazy("Mailchimp campaign status", "paused"),
+    "schedule": pgettext_lazy("Mailchimp campaign status", "scheduled"),
+    "sending": pgettext_lazy("Mailchimp campaign status", "sending"),
+    "sent": pgettext_lazy("Mailchimp campaign status", "sent"),
+    "canceling": pgettext_lazy("Mailchimp campaign status", "being cancelled"),
+    "canceled": pgettext_lazy("Mailchimp campaign status", "cancelled"),
+    "archived": pgettext_lazy("Mailchimp campaign status", "archived"),
+}
 CAMPAIGN_FIELDS = [
     "campaign_id",
     "campaign_web_id",
@@ -416,6 +427,7 @@ class MailchimpBackend(CampaignBackend):
         return {
             **info,
             "status": status,
+            "status_label": STATUS_LABELS.get(status, status),
             "emails_sent": data.get("emails_sent"),
             "recipient_count": (data.get("recipients") or {}).get("recipient_count"),
             "url": f"https://{server}.admin.mailchimp.com/{page}?id={edition.campaign_web_id}"
