@@ -21,6 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from newsletter.models import NewsletterLanguage
 
+#: `campaign_status` of an edition whose campaign had nobody to go to (no member in its
+#: language among the recipients): done, without a send.
+EMPTY = "empty"
+
 
 class EditionContent(models.Model):
     """The frozen e-mail of one language, and the Mailchimp campaign that carries it."""
@@ -56,6 +60,11 @@ class EditionContent(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def went_out(self) -> bool:
+        """Mailchimp sent this edition's campaign (not one skipped for want of readers)."""
+        return bool(self.campaign_sent_at) and self.campaign_status != EMPTY
 
     @property
     def language_label(self) -> str:

@@ -189,8 +189,9 @@ def partly_sent(dispatch: Dispatch) -> bool:
     if dispatch.backend != DispatchBackend.MAILCHIMP or dispatch.state != DispatchState.SENDING:
         return False
     editions = dispatch.all_editions()
-    sent = [edition for edition in editions if edition.campaign_sent_at]
-    return bool(dispatch.last_error) and 0 < len(sent) < len(editions)
+    done = [edition for edition in editions if edition.campaign_sent_at]
+    went = any(edition.went_out for edition in editions)
+    return bool(dispatch.last_error) and went and len(done) < len(editions)
 
 
 def _claim_draft(issue: NewsletterIssuePage, user: Any, *, resume: bool = False) -> Dispatch:
@@ -276,7 +277,7 @@ def _stopped(dispatch: Dispatch, message: str) -> str:
     now" resumes with the rest.
     """
     dispatch.refresh_from_db()
-    if any(edition.campaign_sent_at for edition in dispatch.all_editions()):
+    if any(edition.went_out for edition in dispatch.all_editions()):
         message = "{} {}".format(
             message,
             gettext(
@@ -332,13 +333,14 @@ def status(issue: NewsletterIssuePage, *, remote: bool = True) -> dict[str, Any]
     info: dict[str, Any] = {"dispatch": dispatch, "error": "", "campaigns": []}
     if dispatch is None:
         return info
-    info["editions"] = dispatch.all_editions()
-    info["partly_sent"] = partly_sent(dispatch)
     if remote and dispatch.backend == DispatchBackend.MAILCHIMP:
         try:
             info.update(backend_for(dispatch.backend).refresh(dispatch))
         except CampaignError as exc:
             info["error"] = exc.message
+        dispatch.refresh_from_db()
+    info["editions"] = dispatch.all_editions()
+    info["partly_sent"] = partly_sent(dispatch)
     if dispatch.backend == DispatchBackend.LOCAL:
         info["counts"] = delivery_counts(issue.pk)
         info["problems"] = list(

@@ -422,7 +422,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         if fake.delay:
             time.sleep(fake.delay)
-        fault = fake._take_fault()
+        fault = fake._take_fault(self.command, path)
         if fault is not None:
             self._send_fault(*fault)
             return
@@ -482,6 +482,8 @@ class FakeMailchimp:
         self._ids = itertools.count(1000)
         self._frozen_now: datetime | None = None
         self._faults: list[tuple[int, bool]] = []
+        #: [method, path regex, status, body, times left, passes left] from fail_matching().
+        self._matching_faults: list[list[Any]] = []
 
         self.lists: dict[str, FakeList] = {}
         self.campaigns: dict[str, dict[str, Any]] = {}
@@ -613,6 +615,26 @@ class FakeMailchimp:
         with self._lock:
             self._faults.extend([(status, body)] * n)
 
+    def fail_matching(
+        self,
+        method: str,
+        path: str,
+        status: int = 503,
+        body: bool = True,
+        times: int = 1,
+        after: int = 0,
+    ) -> None:
+        """Answer ``times`` requests whose method is ``method`` and whose path (after
+        ``/3.0``) fully matches the regex ``path`` with ``status``, once ``after`` such
+        requests went through; others go on as usual. E.g. the second campaign send
+        fails with ``fail_matching("POST", r"/campaigns/[^/]+/actions/send", after=1)``.
+        Faulted requests are logged but not applied."""
+        HTTPStatus(status)
+        with self._lock:
+            self._matching_faults.append(
+                [method.upper(), re.compile(path), status, body, times, after]
+            )
+
     def _enter(self) -> bool:
         """Count an in-flight request; False if it exceeds ``max_connections``."""
         with self._lock:
@@ -625,9 +647,18 @@ class FakeMailchimp:
         with self._lock:
             self._in_flight -= 1
 
-    def _take_fault(self) -> tuple[int, bool] | None:
+    def _take_fault(self, method: str = "", path: str = "") -> tuple[int, bool] | None:
         with self._lock:
-            return self._faults.pop(0) if self._faults else None
+            if self._faults:
+                return self._faults.pop(0)
+            for rule in self._matching_faults:
+                if rule[4] > 0 and rule[0] == method and rule[1].fullmatch(path):
+                    if rule[5] > 0:
+                        rule[5] -= 1
+                        continue
+                    rule[4] -= 1
+                    return rule[2], rule[3]
+            return None
 
     def _log(self, entry: LoggedRequest) -> None:
         with self._lock:

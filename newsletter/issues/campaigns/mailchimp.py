@@ -39,34 +39,28 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 
-from newsletter.issues.editions import EditionContent
+from newsletter.issues.editions import EMPTY, EditionContent
 from newsletter.issues.models import Dispatch, DispatchBackend, DispatchState
 from newsletter.issues.rendering import FOOTER_MAILCHIMP
 from newsletter.mailchimp.client import MailchimpError, call, get_client
 
 from . import mailchimp_recipients
 from .base import CampaignBackend, CampaignError
+from .mailchimp_wording import (
+    EMPTY_SEGMENT,
+    STATUS_LABELS,
+    describe,
+    validate_quarter_hour,
+)
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_MINUTES = (0, 15, 30, 45)
 #: Statuses of a campaign that has gone (or is going) out (docs/mailchimp-api.md §5).
 GONE = ("sending", "sent")
 #: How long a send may be silent before the status page calls it interrupted.
 SILENT = timedelta(minutes=5)
-#: Mailchimp's campaign statuses (docs/mailchimp-api.md §5), as the admin shows them.
-STATUS_LABELS = {
-    "save": pgettext_lazy("Mailchimp campaign status", "draft"),
-    "paused": pgettext_lazy("Mailchimp campaign status", "paused"),
-    "schedule": pgettext_lazy("Mailchimp campaign status", "scheduled"),
-    "sending": pgettext_lazy("Mailchimp campaign status", "sending"),
-    "sent": pgettext_lazy("Mailchimp campaign status", "sent"),
-    "canceling": pgettext_lazy("Mailchimp campaign status", "being cancelled"),
-    "canceled": pgettext_lazy("Mailchimp campaign status", "cancelled"),
-    "archived": pgettext_lazy("Mailchimp campaign status", "archived"),
-}
 CAMPAIGN_FIELDS = [
     "campaign_id",
     "campaign_web_id",
@@ -75,57 +69,6 @@ CAMPAIGN_FIELDS = [
     "campaign_sent_at",
     "emails_sent",
 ]
-
-
-def describe(action: str, exc: MailchimpError) -> str:
-    """One sentence for the editor: what failed, Mailchimp's own words, what to do."""
-    said = ": ".join(part for part in (exc.title, exc.detail) if part)
-    fields = "; ".join(
-        f"{e.get('field') or '?'}: {e.get('message', '')}"
-        for e in (exc.body or {}).get("errors", []) or []
-        if isinstance(e, dict)
-    )
-    if fields:
-        said = f"{said} ({fields})" if said else fields
-    values = {"action": action, "said": said, "status": exc.status}
-    if exc.status is None:
-        values["said"] = said or gettext("no answer")
-        return (
-            gettext(
-                "Could not reach Mailchimp to %(action)s (%(said)s). Check the campaign's "
-                "status before trying again."
-            )
-            % values
-        )
-    if exc.status == 401:
-        return (
-            gettext(
-                "Mailchimp refused the API key when asked to %(action)s (%(said)s). "
-                "Check MAILCHIMP_API_KEY."
-            )
-            % values
-        )
-    if exc.retryable:
-        return gettext(
-            "Mailchimp is busy or having trouble (HTTP %(status)s%(said)s) and could not "
-            "%(action)s. Please try again in a few minutes."
-        ) % {**values, "said": f": {said}" if said else ""}
-    values["said"] = said or gettext("no details given")
-    return gettext("Mailchimp could not %(action)s (HTTP %(status)s): %(said)s.") % values
-
-
-def validate_quarter_hour(when: datetime) -> None:
-    """Mailchimp schedules only on :00/:15/:30/:45
-    (docs/mailchimp-api.md §5); say so before calling it."""
-    if when.minute not in SCHEDULE_MINUTES or when.second or when.microsecond:
-        floor = when.replace(minute=when.minute - when.minute % 15, second=0, microsecond=0)
-        raise CampaignError(
-            gettext(
-                "Mailchimp can only send on the quarter hour (:00, :15, :30 or :45), "
-                "e.g. %(floor)s rather than %(when)s."
-            )
-            % {"floor": f"{floor:%H:%M}", "when": f"{when:%H:%M:%S}"}
-        )
 
 
 def _save(edition: EditionContent, fields: list[str]) -> None:
@@ -288,6 +231,22 @@ class MailchimpBackend(CampaignBackend):
         self._mark_sent(edition, status, data.get("emails_sent"))
         return True
 
+    def _segment_empty(self, edition: EditionContent) -> bool:
+        """Whether Mailchimp refused a send because the campaign's segment is empty
+        (its send checklist says so: docs/mailchimp-api.md §5)."""
+        try:
+            checklist = self._call(
+                gettext("read the campaign's checklist"),
+                self.client.campaigns.get_send_checklist,
+                edition.campaign_id,
+            )
+        except CampaignError:
+            return False
+        return any(
+            item.get("type") == "error" and EMPTY_SEGMENT.search(str(item.get("details", "")))
+            for item in (checklist or {}).get("items", [])
+        )
+
     def _mark_sent(self, edition: EditionContent, status: str, emails: int | None = None) -> None:
         edition.campaign_sent_at = edition.campaign_sent_at or timezone.now()
         edition.campaign_status = status
@@ -315,17 +274,38 @@ class MailchimpBackend(CampaignBackend):
         )
 
     def send(self, dispatch: Dispatch) -> None:
-        """Send every language's campaign that has not gone yet, each exactly once."""
-        for edition in dispatch.all_editions():
+        """Send every language's campaign that has not gone yet, each exactly once.
+
+        A campaign whose segment is empty (nobody of its language among the
+        recipients) is skipped, not an error; if every one is, nobody would receive
+        the issue, and Mailchimp's refusal is passed on as before.
+        """
+        editions = dispatch.all_editions()
+        refusal: CampaignError | None = None
+        for edition in editions:
             if self._went_out(edition):
                 continue
             self.save_campaign(dispatch, edition)
-            self._call(
-                gettext("send the %(language)s campaign") % {"language": language_name(edition)},
-                self.client.campaigns.send,
-                edition.campaign_id,
-            )
+            try:
+                self._call(
+                    gettext("send the %(language)s campaign")
+                    % {"language": language_name(edition)},
+                    self.client.campaigns.send,
+                    edition.campaign_id,
+                )
+            except CampaignError as exc:
+                if exc.status != 400 or not self._segment_empty(edition):
+                    raise
+                refusal = refusal or exc
+                self._mark_sent(edition, EMPTY, 0)  # done: there is nobody to send it to
+                continue
             self._mark_sent(edition, "sending")
+        if not any(edition.went_out for edition in editions) and refusal is not None:
+            for edition in editions:  # nothing went: let a later attempt try them all again
+                edition.campaign_sent_at = None
+                edition.campaign_status = "save"
+                _save(edition, ["campaign_sent_at", "campaign_status"])
+            raise refusal
         now = timezone.now()
         dispatch.refresh_from_db()
         dispatch.state = DispatchState.SENT
@@ -337,19 +317,31 @@ class MailchimpBackend(CampaignBackend):
     def schedule(self, dispatch: Dispatch, when: datetime) -> None:
         """Schedule every language's campaign for `when`; all or none."""
         self.validate_schedule_time(when)
+        editions = dispatch.all_editions()
         scheduled: list[EditionContent] = []
+        refusal: CampaignError | None = None
         try:
-            for edition in dispatch.all_editions():
+            for edition in editions:
                 self.save_campaign(dispatch, edition)
-                self._call(
-                    gettext("schedule the campaign"),
-                    self.client.campaigns.schedule,
-                    edition.campaign_id,
-                    {"schedule_time": when.astimezone(UTC).isoformat()},
-                )
+                try:
+                    self._call(
+                        gettext("schedule the campaign"),
+                        self.client.campaigns.schedule,
+                        edition.campaign_id,
+                        {"schedule_time": when.astimezone(UTC).isoformat()},
+                    )
+                except CampaignError as exc:
+                    if exc.status != 400 or not self._segment_empty(edition):
+                        raise
+                    refusal = refusal or exc
+                    self._mark_sent(edition, EMPTY, 0)  # nobody of this language: done
+                    scheduled.append(edition)
+                    continue
                 edition.campaign_status = "schedule"
                 _save(edition, ["campaign_status"])
                 scheduled.append(edition)
+            if refusal is not None and all(e.campaign_status == EMPTY for e in editions):
+                raise refusal  # nobody at all would receive it
         except CampaignError:
             self._unschedule_all(scheduled, strict=False)
             raise
@@ -362,6 +354,11 @@ class MailchimpBackend(CampaignBackend):
     def _unschedule_all(self, editions: list[EditionContent], *, strict: bool) -> None:
         failure: CampaignError | None = None
         for edition in editions:
+            if edition.campaign_status == EMPTY:  # skipped, not scheduled: look again next time
+                edition.campaign_sent_at = None
+                edition.campaign_status = "save"
+                _save(edition, ["campaign_sent_at", "campaign_status"])
+                continue
             if not edition.campaign_id or edition.campaign_sent_at:
                 continue
             try:
@@ -400,6 +397,8 @@ class MailchimpBackend(CampaignBackend):
     def _refresh_one(self, dispatch: Dispatch, edition: EditionContent) -> dict[str, Any]:
         """One campaign's state in Mailchimp, taken onto its edition."""
         info: dict[str, Any] = {"edition": edition, "language": language_name(edition)}
+        if edition.campaign_status == EMPTY:
+            return {**info, "status": EMPTY, "status_label": STATUS_LABELS[EMPTY]}
         if not edition.campaign_id:
             return {**info, "status": ""}
         try:
