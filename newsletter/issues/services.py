@@ -341,6 +341,10 @@ def status(issue: NewsletterIssuePage, *, remote: bool = True) -> dict[str, Any]
         dispatch.refresh_from_db()
     info["editions"] = dispatch.all_editions()
     info["partly_sent"] = partly_sent(dispatch)
+    if dispatch.backend == DispatchBackend.MAILCHIMP and not info["campaigns"]:
+        from .campaigns.mailchimp_wording import stored_campaigns
+
+        info["campaigns"] = stored_campaigns(info["editions"])
     if dispatch.backend == DispatchBackend.LOCAL:
         info["counts"] = delivery_counts(issue.pk)
         info["problems"] = list(

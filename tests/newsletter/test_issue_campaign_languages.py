@@ -264,3 +264,20 @@ def test_a_language_with_nobody_to_send_to_is_skipped(fake, issue) -> None:
     services.status(issue)  # refreshing leaves it as it is
     portuguese.refresh_from_db()
     assert portuguese.campaign_status == "empty"
+
+
+def test_the_editor_panels_show_the_languages_without_calling_mailchimp(
+    fake, issue, admin_client
+) -> None:
+    services.send_now(issue)
+    fake.reset_log()
+    english = admin_client.get(reverse("wagtailadmin_pages:edit", args=[issue.pk]))
+    page = english.content.decode()
+    assert 'data-newsletter-campaign="es"' in page and "campaign sending" in page
+    spanish = issue.get_translations().get(locale__language_code="es")
+    page = admin_client.get(reverse("wagtailadmin_pages:edit", args=[spanish.pk])).content
+    assert "This is a translation" in page.decode()
+    assert reverse("wagtailadmin_pages:edit", args=[issue.pk]) in page.decode()
+    assert fake.call_count == 0
+    sending = admin_client.get(reverse("newsletter_issues_sending", args=[spanish.pk]))
+    assert sending["Location"] == reverse("newsletter_issues_sending", args=[issue.pk])

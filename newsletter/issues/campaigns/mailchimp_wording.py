@@ -83,3 +83,18 @@ def validate_quarter_hour(when: datetime) -> None:
             )
             % {"floor": f"{floor:%H:%M}", "when": f"{when:%H:%M:%S}"}
         )
+
+
+def stored_campaigns(editions: list) -> list[dict]:
+    """Each language's campaign as last seen, without asking Mailchimp (the editor's
+    status panel must never wait on it); the sending page refreshes them."""
+    return [
+        {
+            "edition": edition,
+            "language": edition.language_label,
+            "status": edition.campaign_status,
+            "status_label": STATUS_LABELS.get(edition.campaign_status, edition.campaign_status),
+            "emails_sent": edition.emails_sent if edition.campaign_sent_at else None,
+        }
+        for edition in editions
+    ]
