@@ -9,6 +9,7 @@ promise that the list never re-subscribes anyone without their own double opt-in
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from newsletter.models import SubscriberStatus, normalise_email
@@ -23,7 +24,7 @@ class SubscriberAdminForm(WagtailAdminModelForm):
                 for choice in SubscriberStatus.choices
                 if choice[0] in self.allowed_statuses()
             ]
-            self.fields["status"].help_text = (
+            self.fields["status"].help_text = _(
                 "New subscribers start as pending and confirm by e-mail. People can be taken "
                 "off the list here, but only they can put themselves back on it."
             )
@@ -48,6 +49,6 @@ class SubscriberAdminForm(WagtailAdminModelForm):
         status = self.cleaned_data["status"]
         if status not in self.allowed_statuses():
             raise forms.ValidationError(
-                "Only the person can subscribe themselves, by confirming by e-mail."
+                _("Only the person can subscribe themselves, by confirming by e-mail.")
             )
         return status

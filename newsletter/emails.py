@@ -27,10 +27,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string, select_template
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from common.base_url import absolute_url
+from newsletter.languages import speaking
 from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.tokens import (
     CONFIRMATION_MAX_AGE,
@@ -42,7 +44,7 @@ from newsletter.tokens import (
 logger = logging.getLogger(__name__)
 
 ONE_CLICK_HEADER_VALUE = "List-Unsubscribe=One-Click"
-SITE_NAME = "UK–Latin America Battery Research Network"
+SITE_NAME = gettext_lazy("UK–Latin America Battery Research Network")
 
 
 class NotMailable(ValueError):
@@ -100,12 +102,13 @@ def list_headers(subscriber: Subscriber, token: str | None = None) -> dict[str, 
 # --- building and sending ----------------------------------------------------
 
 
-def _footer_context(subscriber: Subscriber, token: str) -> dict[str, Any]:
+def _footer_context(subscriber: Subscriber, token: str, lang: str) -> dict[str, Any]:
     return {
         "subscriber": subscriber,
         "preferences_url": preferences_url(subscriber, token),
         "unsubscribe_url": unsubscribe_url(subscriber, token),
         "site_name": SITE_NAME,
+        "lang": lang,
     }
 
 
@@ -130,6 +133,7 @@ def build_list_email(
     connection: Any = None,
     headers: dict[str, str] | None = None,
     transactional: bool = False,
+    language: str | None = None,
 ) -> EmailMultiAlternatives:
     """Build (not send) one list e-mail to `subscriber`, footer and headers included.
 
@@ -138,6 +142,10 @@ def build_list_email(
     (confirmation and "already subscribed" notices) also allows pending ones.
     Raises NotMailable for anyone else, so a stale batch can never reach a person
     who left.
+
+    The footer, and the pages its links open, are in `language`: the language of
+    the body (an issue sent in English to someone whose language has no
+    translation keeps one language throughout), by default the subscriber's.
     """
     allowed = {SubscriberStatus.SUBSCRIBED}
     if transactional:
@@ -145,21 +153,24 @@ def build_list_email(
     if subscriber.status not in allowed:
         raise NotMailable(f"{subscriber.email} is {subscriber.status}")
 
-    token = make_manage_token(subscriber)  # one token, so every link in a message agrees
-    context = _footer_context(subscriber, token)
-    text_footer = render_to_string("newsletter/email/footer.txt", context)
-    html_footer = render_to_string("newsletter/email/footer.html", context)
-    if html is None:
-        html = render_to_string(
-            "newsletter/email/plain_as_html.html", {"text": text, "subject": subject}
-        )
+    with speaking(language or subscriber.language) as lang:
+        token = make_manage_token(subscriber)  # one token, so every link in a message agrees
+        context = _footer_context(subscriber, token, lang)
+        text_footer = render_to_string("newsletter/email/footer.txt", context)
+        html_footer = render_to_string("newsletter/email/footer.html", context)
+        if html is None:
+            html = render_to_string(
+                "newsletter/email/plain_as_html.html",
+                {"text": text, "subject": subject, "lang": lang, "site_name": SITE_NAME},
+            )
+        unsubscribe_headers = list_headers(subscriber, token)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text.rstrip() + "\n\n" + text_footer,
         from_email=from_email(),
         to=[subscriber.email],
         connection=connection,
-        headers={**(headers or {}), **list_headers(subscriber, token)},
+        headers={**(headers or {}), **unsubscribe_headers},
     )
     message.attach_alternative(_with_html_footer(html, html_footer), "text/html")
     return message
@@ -173,11 +184,18 @@ def send_list_email(
     *,
     connection: Any = None,
     transactional: bool = False,
+    language: str | None = None,
 ) -> int:
     """Send one list e-mail; returns 1 if sent, 0 if the subscriber may not receive it."""
     try:
         message = build_list_email(
-            subscriber, subject, text, html, connection=connection, transactional=transactional
+            subscriber,
+            subject,
+            text,
+            html,
+            connection=connection,
+            transactional=transactional,
+            language=language,
         )
     except NotMailable:
         logger.info("Not sending %r to %s: not mailable", subject, subscriber.pk)
@@ -188,18 +206,16 @@ def send_list_email(
 # --- the list's own messages -------------------------------------------------
 
 
-def render_email(name: str, context: dict[str, Any], language: str) -> tuple[str, str]:
-    """Text and HTML bodies from `newsletter/email/<name>[.<language>].txt|html`.
+def render_email(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Text and HTML bodies from `newsletter/email/<name>.txt|html`, in the active language.
 
-    A translation is picked up simply by adding e.g. `confirmation.es.txt`.
+    Call it inside `speaking(...)`: the templates' texts are in the catalogues
+    (newsletter/locale), so one template serves every language.
     """
-    bodies = []
-    for ext in ("txt", "html"):
-        template = select_template(
-            [f"newsletter/email/{name}.{language}.{ext}", f"newsletter/email/{name}.{ext}"]
-        )
-        bodies.append(template.render(context))
-    return bodies[0], bodies[1]
+    return (
+        render_to_string(f"newsletter/email/{name}.txt", context),
+        render_to_string(f"newsletter/email/{name}.html", context),
+    )
 
 
 def send_confirmation_email(subscriber: Subscriber, *, consent_text: str) -> int:
@@ -207,45 +223,44 @@ def send_confirmation_email(subscriber: Subscriber, *, consent_text: str) -> int
 
     It goes to an address anyone may have typed, so it carries nothing a visitor
     typed (no name, no greeting): the form cannot be used to put a stranger's
-    words in a mail sent from the site.
+    words in a mail sent from the site. Like every message to a subscriber, it is
+    in their language, its link opening the page in that language too.
     """
-    context = {
-        "email": subscriber.email,
-        "confirmation_url": confirmation_url(subscriber),
-        "valid_days": CONFIRMATION_MAX_AGE.days,
-        "consent_text": consent_text,
-        "language": subscriber.language,
-        "site_name": SITE_NAME,
-    }
-    text, html = render_email("confirmation", context, subscriber.language)
-    return send_list_email(
-        subscriber,
-        "Please confirm your subscription to the UK–LatAm Battery Network newsletter",
-        text,
-        html,
-        transactional=True,
-    )
+    with speaking(subscriber.language) as lang:
+        subject = gettext(
+            "Please confirm your subscription to the UK–LatAm Battery Network newsletter"
+        )
+        context = {
+            "email": subscriber.email,
+            "confirmation_url": confirmation_url(subscriber),
+            "valid_days": CONFIRMATION_MAX_AGE.days,
+            "consent_text": consent_text,
+            "lang": lang,
+            "subject": subject,
+            "site_name": SITE_NAME,
+        }
+        text, html = render_email("confirmation", context)
+    return send_list_email(subscriber, subject, text, html, transactional=True)
 
 
 def send_already_subscribed_email(subscriber: Subscriber) -> int:
     """Sent instead of a confirmation when the address is already subscribed.
 
     The web page gives the same answer either way, so only the inbox's owner
-    learns that the address was already on the list.
+    learns that the address was already on the list. It carries the person's
+    preferences link: the list's "here are your preferences" message.
     """
-    context = {
-        "subscriber": subscriber,
-        "preferences_url": preferences_url(subscriber),
-        "site_name": SITE_NAME,
-    }
-    text, html = render_email("already_subscribed", context, subscriber.language)
-    return send_list_email(
-        subscriber,
-        "You're already subscribed to the UK–LatAm Battery Network newsletter",
-        text,
-        html,
-        transactional=True,
-    )
+    with speaking(subscriber.language) as lang:
+        subject = gettext("You're already subscribed to the UK–LatAm Battery Network newsletter")
+        context = {
+            "subscriber": subscriber,
+            "preferences_url": preferences_url(subscriber),
+            "lang": lang,
+            "subject": subject,
+            "site_name": SITE_NAME,
+        }
+        text, html = render_email("already_subscribed", context)
+    return send_list_email(subscriber, subject, text, html, transactional=True)
 
 
 def address_change_url(subscriber: Subscriber) -> str:
@@ -259,20 +274,24 @@ def send_address_change_email(subscriber: Subscriber) -> int:
     Not a list e-mail: until its owner confirms, the new address is not the
     subscriber's, so the message has no preferences or unsubscribe links (they
     would show the current address and subscription to whoever owns the new
-    one) and names neither the person nor their current address.
+    one) and names neither the person nor their current address. It is in the
+    subscriber's language, the best guess for the new address's owner.
     """
     if not subscriber.pending_email:
         return 0
-    context = {
-        "email": subscriber.pending_email,
-        "confirmation_url": address_change_url(subscriber),
-        "valid_days": CONFIRMATION_MAX_AGE.days,
-        "language": subscriber.language,
-        "site_name": SITE_NAME,
-    }
-    text, html = render_email("address_change", context, subscriber.language)
+    with speaking(subscriber.language) as lang:
+        subject = gettext("Please confirm your address for the UK–LatAm Battery Network newsletter")
+        context = {
+            "email": subscriber.pending_email,
+            "confirmation_url": address_change_url(subscriber),
+            "valid_days": CONFIRMATION_MAX_AGE.days,
+            "lang": lang,
+            "subject": subject,
+            "site_name": SITE_NAME,
+        }
+        text, html = render_email("address_change", context)
     message = EmailMultiAlternatives(
-        subject="Please confirm your address for the UK–LatAm Battery Network newsletter",
+        subject=subject,
         body=text,
         from_email=from_email(),
         to=[subscriber.pending_email],

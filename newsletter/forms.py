@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from common.forms import FocusFirstErrorMixin
 from directory.models import Topic
 from newsletter.models import NewsletterLanguage
 
-#: Shown beside every sign-up form and stored verbatim with each sign-up. Change it
-#: freely: consent rows keep the text each person actually saw.
-CONSENT_TEXT = (
+#: Shown beside every sign-up form, in the page's language, and stored verbatim (as
+#: shown, in that language) with each sign-up. Change it freely: consent rows keep
+#: the text each person actually saw.
+CONSENT_TEXT = _(
     "By subscribing you agree to receive the UK–Latin America Battery Research Network "
     "newsletter by e-mail: news, calls and events for battery researchers. We will e-mail "
     "you a link to confirm first. Every e-mail has a link to change your interests or "
@@ -31,7 +34,7 @@ HONEYPOT_FIELD = "website"
 
 class TopicChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Topic) -> str:
-        return obj.name
+        return obj.label  # the topic's name in the page's language
 
     def _check_values(self, value):
         # Django catches ValueError but not the OverflowError of an id beyond 64 bits.
@@ -75,39 +78,39 @@ class SubscribeForm(FocusFirstErrorMixin, forms.Form):
     """The full form; the footer posts only `email`, the honeypot and `source`."""
 
     email = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
-            "required": "Enter your e-mail address.",
-            "invalid": "Enter an e-mail address in the form name@example.org.",
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address in the form name@example.org."),
         },
     )
     first_name = forms.CharField(
-        label="First name (optional)",
+        label=_("First name (optional)"),
         max_length=120,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label="Last name (optional)",
+        label=_("Last name (optional)"),
         max_length=120,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     language = forms.ChoiceField(
-        label="Language of the newsletter",
+        label=_("Language of the newsletter"),
         choices=NewsletterLanguage.choices,
         required=False,
         widget=forms.RadioSelect,
     )
     topics = TopicChoiceField(
-        label="Topics you are interested in (optional)",
+        label=_("Topics you are interested in (optional)"),
         queryset=Topic.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
     source = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -131,33 +134,33 @@ def safe_source_path(value: str | None, host: str) -> str:
     """The page the form was on, if it is a path on this site; else the newsletter page."""
     if value and value.startswith("/") and url_has_allowed_host_and_scheme(value, {host}):
         return value
-    return "/newsletter/"
+    return reverse("newsletter:index")
 
 
 class PreferencesForm(FocusFirstErrorMixin, forms.Form):
     first_name = forms.CharField(
-        label="First name",
+        label=_("First name"),
         max_length=120,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label="Last name",
+        label=_("Last name"),
         max_length=120,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     language = forms.ChoiceField(
-        label="Language of the newsletter",
+        label=_("Language of the newsletter"),
         choices=NewsletterLanguage.choices,
         widget=forms.RadioSelect,
     )
     topics = TopicChoiceField(
-        label="Topics you are interested in",
+        label=_("Topics you are interested in"),
         queryset=Topic.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tick the subjects you want to hear about.",
+        help_text=_("Tick the subjects you want to hear about."),
     )
 
     def __init__(self, *args, **kwargs):

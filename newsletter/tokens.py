@@ -25,6 +25,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy
 
 from newsletter.models import Subscriber, normalise_email
 
@@ -38,7 +39,7 @@ _ADDRESS_SALT = "newsletter.tokens.address"
 class TokenError(Exception):
     """A link that cannot be used; `message` is safe to show to the visitor."""
 
-    message = "This link is not valid. Please check that you copied the whole link."
+    message = gettext_lazy("This link is not valid. Please check that you copied the whole link.")
 
 
 class BadToken(TokenError):
@@ -46,13 +47,15 @@ class BadToken(TokenError):
 
 
 class ExpiredToken(TokenError):
-    message = "This link has expired."
+    message = gettext_lazy("This link has expired.")
 
 
 class StaleToken(TokenError):
     """Genuine, but the subscriber it names is gone or has a different address now."""
 
-    message = "This link is no longer valid. The subscription it belongs to has changed."
+    message = gettext_lazy(
+        "This link is no longer valid. The subscription it belongs to has changed."
+    )
 
 
 def address_digest(email: str) -> str:

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,8 +25,10 @@ from common.ratelimit import client_ip
 from newsletter import limits, services, tasks
 from newsletter.emails import ONE_CLICK_HEADER_VALUE
 from newsletter.forms import CONSENT_TEXT, PreferencesForm, SubscribeForm, safe_source_path
-from newsletter.models import NewsletterLanguage, Subscriber, SubscriberStatus
+from newsletter.languages import request_language
+from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.tokens import (
+    CONFIRMATION_MAX_AGE,
     ExpiredToken,
     StaleToken,
     TokenError,
@@ -49,9 +51,11 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _language_hint(request: HttpRequest) -> str | None:
-    code = translation.get_language_from_request(request)[:2]
-    return code if code in NewsletterLanguage.values else None
+def _language_hint(request: HttpRequest) -> str:
+    """The language of the page the form is on: /es/ signs up in Spanish, /pt-br/ in
+    Portuguese, the unprefixed English pages in English (LocaleMiddleware has already
+    taken the prefix, or for the footer's post the page's own language)."""
+    return request_language(request)
 
 
 def _manage_urls(subscriber: Subscriber) -> dict[str, str]:
@@ -68,7 +72,7 @@ def _render_signup_page(request: HttpRequest, form: SubscribeForm, status: int =
     return render(
         request,
         "newsletter/newsletter_page.html",
-        {"form": form, "consent_text": CONSENT_TEXT},
+        {"form": form, "consent_text": str(CONSENT_TEXT)},
         status=status,
     )
 
@@ -120,7 +124,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             last_name=data["last_name"] if full else None,
             language=(data["language"] or None) if full else None,
             topic_ids=[topic.pk for topic in data["topics"]] if full else None,
-            consent_text=CONSENT_TEXT,
+            consent_text=str(CONSENT_TEXT),
             ip=ip,
             source_url=request.build_absolute_uri(source),
             language_hint=_language_hint(request),
@@ -132,7 +136,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "newsletter/thanks.html")
+    return render(request, "newsletter/thanks.html", {"valid_days": CONFIRMATION_MAX_AGE.days})
 
 
 def _invalid_link(request: HttpRequest, message: str, *, offer_signup: bool = False):
@@ -147,9 +151,16 @@ def _invalid_link(request: HttpRequest, message: str, *, offer_signup: bool = Fa
 
 
 def _expired_confirmation(request: HttpRequest, exc: TokenError) -> HttpResponse:
+    days = CONFIRMATION_MAX_AGE.days
     return _invalid_link(
         request,
-        f"{exc.message} Confirmation links work for 7 days; sign up again for a new one.",
+        f"{exc.message} "
+        + ngettext(
+            "Confirmation links work for %(days)d day; sign up again for a new one.",
+            "Confirmation links work for %(days)d days; sign up again for a new one.",
+            days,
+        )
+        % {"days": days},
         offer_signup=True,
     )
 
@@ -157,8 +168,10 @@ def _expired_confirmation(request: HttpRequest, exc: TokenError) -> HttpResponse
 def _not_pending(request: HttpRequest) -> HttpResponse:
     return _invalid_link(
         request,
-        "This confirmation link is no longer valid because the subscription was ended "
-        "after it was sent. To receive the newsletter again, please sign up again.",
+        gettext(
+            "This confirmation link is no longer valid because the subscription was ended "
+            "after it was sent. To receive the newsletter again, please sign up again."
+        ),
         offer_signup=True,
     )
 
@@ -196,7 +209,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     except ExpiredToken as exc:
         return _expired_confirmation(request, exc)
     except TokenError as exc:
-        return _invalid_link(request, exc.message, offer_signup=isinstance(exc, StaleToken))
+        return _invalid_link(request, str(exc.message), offer_signup=isinstance(exc, StaleToken))
 
     status = subscriber.status
     if outcome is services.ConfirmOutcome.NOT_PENDING or (
@@ -227,9 +240,19 @@ def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
             read_address_change_token(token)
             outcome = None
     except ExpiredToken as exc:
-        return _invalid_link(request, f"{exc.message} Address confirmation links work for 7 days.")
+        days = CONFIRMATION_MAX_AGE.days
+        return _invalid_link(
+            request,
+            f"{exc.message} "
+            + ngettext(
+                "Address confirmation links work for %(days)d day.",
+                "Address confirmation links work for %(days)d days.",
+                days,
+            )
+            % {"days": days},
+        )
     except TokenError as exc:
-        return _invalid_link(request, exc.message)
+        return _invalid_link(request, str(exc.message))
     return _private(
         render(
             request,
@@ -256,7 +279,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     """Change interests, language and name; unsubscribe is one button away."""
     subscriber = _read_manage(token)
     if isinstance(subscriber, TokenError):
-        return _invalid_link(request, subscriber.message)
+        return _invalid_link(request, str(subscriber.message))
 
     active = subscriber.status in (SubscriberStatus.PENDING, SubscriberStatus.SUBSCRIBED)
     initial = {
@@ -276,7 +299,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
             )
-            messages.success(request, "Your preferences are saved.")
+            messages.success(request, gettext("Your preferences are saved."))
             return _private(HttpResponseRedirect(request.path))
     else:
         form = PreferencesForm(initial=initial)
@@ -313,22 +336,24 @@ def _is_one_click(request: HttpRequest) -> bool:
 def _one_click(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = _read_manage(token)
     if isinstance(subscriber, StaleToken):
-        return HttpResponse("This address is not on the list.\n", content_type="text/plain")
+        return HttpResponse(
+            gettext("This address is not on the list.") + "\n", content_type="text/plain"
+        )
     if isinstance(subscriber, TokenError):
-        return HttpResponse(subscriber.message + "\n", content_type="text/plain", status=400)
+        return HttpResponse(f"{subscriber.message}\n", content_type="text/plain", status=400)
     services.unsubscribe(
         subscriber,
         "one-click unsubscribe from the mail client (RFC 8058)",
         ip=client_ip(request),
     )
-    return HttpResponse("You have been unsubscribed.\n", content_type="text/plain")
+    return HttpResponse(gettext("You have been unsubscribed.") + "\n", content_type="text/plain")
 
 
 @csrf_protect
 def _unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = _read_manage(token)
     if isinstance(subscriber, TokenError):
-        return _invalid_link(request, subscriber.message)
+        return _invalid_link(request, str(subscriber.message))
     if request.method == "POST":
         services.unsubscribe(
             subscriber,

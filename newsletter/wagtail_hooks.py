@@ -14,6 +14,7 @@ Other parts of the newsletter join the menu in either of two ways:
 from __future__ import annotations
 
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
 from wagtail.admin.views import generic
@@ -50,7 +51,7 @@ class SubscriberIndexView(generic.IndexView):
         buttons = super().get_list_more_buttons(instance)
         for button in buttons:
             if isinstance(button, MenuItem) and button.url == self.get_delete_url(instance):
-                button.label = "Erase"
+                button.label = gettext("Erase")
         return buttons
 
 
@@ -62,7 +63,7 @@ class SubscriberCreateView(generic.CreateView):
 
 
 class SubscriberEditView(generic.EditView):
-    delete_item_label = "Erase"
+    delete_item_label = gettext_lazy("Erase")
 
     def save_instance(self):
         """Save everything but the address: a new address waits for its owner's confirmation."""
@@ -81,23 +82,22 @@ class SubscriberEditView(generic.EditView):
 
     def get_success_message(self):
         if self.object.pending_email:
-            return (
-                f"Subscriber '{self.object}' updated. The new address "
-                f"{self.object.pending_email} replaces it once its owner confirms it from the "
-                "e-mail sent to it."
-            )
+            return gettext(
+                "Subscriber '%(subscriber)s' updated. The new address %(address)s replaces "
+                "it once its owner confirms it from the e-mail sent to it."
+            ) % {"subscriber": self.object, "address": self.object.pending_email}
         return super().get_success_message()
 
 
 class SubscriberEraseView(generic.DeleteView):
     """The delete view, doing an erasure: the sync is told before the row goes."""
 
-    page_title = "Erase"
-    success_message = "Subscriber '%(object)s' erased."
+    page_title = gettext_lazy("Erase")
+    success_message = gettext_lazy("Subscriber '%(object)s' erased.")
 
     @property
     def confirmation_message(self) -> str:
-        return (
+        return gettext(
             "Erase this subscriber permanently? Their details and consent history are "
             "deleted here and, when Mailchimp is connected, there too. To stop sending them "
             "e-mail but keep the record of their consent, set their status to unsubscribed "
@@ -113,7 +113,7 @@ class SubscriberViewSet(ModelViewSet):
     name = "newsletter_subscribers"
     url_prefix = "newsletter/subscribers"
     icon = "user"
-    menu_label = "Subscribers"
+    menu_label = gettext_lazy("Subscribers")
     copy_view_enabled = False
     list_display = ["email", "full_name", "status", "language", "researcher", "created_at"]
     list_filter = ["status", "language", "topics"]
@@ -131,7 +131,7 @@ class SubscriberViewSet(ModelViewSet):
             [
                 FieldPanel(
                     "email",
-                    help_text=(
+                    help_text=gettext_lazy(
                         "A new address is used only after its owner confirms it: they are "
                         "e-mailed a link, and until then the current address stays."
                     ),
@@ -144,16 +144,18 @@ class SubscriberViewSet(ModelViewSet):
                 FieldPanel(
                     "researcher",
                     read_only=True,
-                    help_text="Linked automatically to the profile with the same address.",
+                    help_text=gettext_lazy(
+                        "Linked automatically to the profile with the same address."
+                    ),
                 ),
-                ConsentHistoryPanel(heading="Consent history"),
+                ConsentHistoryPanel(heading=gettext_lazy("Consent history")),
             ],
             base_form_class=SubscriberAdminForm,
         )
 
 
 class NewsletterViewSetGroup(ModelViewSetGroup):
-    menu_label = "Newsletter"
+    menu_label = gettext_lazy("Newsletter")
     menu_icon = "mail"
     menu_order = 160
     submenu_hook = NEWSLETTER_MENU_HOOK

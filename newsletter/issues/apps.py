@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsletterIssuesConfig(AppConfig):
@@ -6,7 +7,7 @@ class NewsletterIssuesConfig(AppConfig):
 
     name = "newsletter.issues"
     label = "newsletter_issues"
-    verbose_name = "Newsletter issues"
+    verbose_name = _("Newsletter issues")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -19,22 +19,25 @@ message goes out and moved pending → sending → sent one row at a time (see
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 
 from common.i18n_pages import LocaleFallbackMixin
 
+from .editions import Edition, EditionContent  # noqa: F401 (Edition: registered here)
 from .panels import IssueStatusPanel
 
 if TYPE_CHECKING:
@@ -51,62 +54,73 @@ SEND_PERMISSION = f"newsletter_issues.{SEND_PERMISSION_CODENAME}"
 
 
 class NewsletterIndexPage(LocaleFallbackMixin, Page):
-    """The archive of past issues; the only place issues can be created."""
+    """The archive of past issues; the only place issues can be created.
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    One per home page (not one in all): each language's home has its own
+    translation of the archive, holding that language's issues.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["website.HomePage"]
     subpage_types = ["newsletter_issues.NewsletterIssuePage"]
-    max_count = 1
+    max_count_per_parent = 1
 
     class Meta:
-        verbose_name = "newsletter archive"
+        verbose_name = _("newsletter archive")
+        verbose_name_plural = _("newsletter archives")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Only issues that were actually sent belong in a public archive."""
+        """Only issues that were actually sent belong in a public archive; a
+        translation is sent with its English original, and dated by it."""
         context = super().get_context(request, *args, **kwargs)
+        sent = Dispatch.objects.filter(
+            state=DispatchState.SENT, issue__translation_key=OuterRef("translation_key")
+        )
         context["issues"] = (
             NewsletterIssuePage.objects.child_of(self)
             .live()
             .public()
-            .filter(dispatch__state=DispatchState.SENT)
-            .select_related("dispatch")
-            .order_by("-dispatch__finished_at", "-pk")
+            .annotate(sent_at=Subquery(sent.values("finished_at")[:1]))
+            .filter(translation_key__in=sent_keys())
+            .order_by("-sent_at", "-pk")
         )
         return context
 
 
 class IssueMode(models.TextChoices):
-    CHOSEN = "chosen", "Chosen news items"
-    DIGEST = "digest", "Digest of the latest news"
+    CHOSEN = "chosen", _("Chosen news items")
+    DIGEST = "digest", _("Digest of the latest news")
 
 
 class NewsletterIssuePage(LocaleFallbackMixin, Page):
     """One issue: an introduction plus chosen news items, or a digest of recent news."""
 
     subject = models.CharField(
+        _("subject"),
         max_length=150,
         blank=True,
-        help_text="The e-mail's subject line. Leave empty to use the page title.",
+        help_text=_("The e-mail's subject line. Leave empty to use the page title."),
     )
     preview_text = models.CharField(
+        _("preview text"),
         max_length=150,
         blank=True,
-        help_text="Shown after the subject in most inboxes; not visible in the message itself.",
+        help_text=_("Shown after the subject in most inboxes; not visible in the message itself."),
     )
-    introduction = RichTextField(blank=True, features=EMAIL_RICH_TEXT_FEATURES)
+    introduction = RichTextField(_("introduction"), blank=True, features=EMAIL_RICH_TEXT_FEATURES)
     mode = models.CharField(
-        "content", max_length=10, choices=IssueMode.choices, default=IssueMode.CHOSEN
+        _("content"), max_length=10, choices=IssueMode.choices, default=IssueMode.CHOSEN
     )
     digest_count = models.PositiveSmallIntegerField(
-        "number of news items",
+        _("number of news items"),
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text="Digest: at most this many of the latest news items.",
+        help_text=_("Digest: at most this many of the latest news items."),
     )
     digest_days = models.PositiveSmallIntegerField(
-        "published in the last (days)",
+        _("published in the last (days)"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(366)],
     )
@@ -114,15 +128,15 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
         "directory.Topic",
         blank=True,
         related_name="newsletter_issue_digests",
-        verbose_name="digest topics",
-        help_text="Digest: only news about any of these topics. None = all news.",
+        verbose_name=_("digest topics"),
+        help_text=_("Digest: only news about any of these topics. None = all news."),
     )
     target_topics = ParentalManyToManyField(
         "directory.Topic",
         blank=True,
         related_name="newsletter_issue_targets",
-        verbose_name="send to subscribers of",
-        help_text=(
+        verbose_name=_("send to subscribers of"),
+        help_text=_(
             "Only subscribers interested in any of these topics receive the issue. "
             "None = the whole list."
         ),
@@ -135,9 +149,9 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
         FieldPanel("mode", widget=RadioSelect),
         InlinePanel(
             "items",
-            heading="Chosen news items",
-            label="News item",
-            help_text="Used when the content is “Chosen news items”.",
+            heading=_("Chosen news items"),
+            label=_("News item"),
+            help_text=_("Used when the content is “Chosen news items”."),
         ),
         MultiFieldPanel(
             [
@@ -145,11 +159,11 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
                 FieldPanel("digest_days"),
                 FieldPanel("digest_topics", widget=CheckboxSelectMultiple),
             ],
-            heading="Digest",
-            help_text="Used when the content is “Digest of the latest news”.",
+            heading=_("Digest"),
+            help_text=_("Used when the content is “Digest of the latest news”."),
         ),
-        FieldPanel("target_topics", widget=CheckboxSelectMultiple, heading="Recipients"),
-        IssueStatusPanel(heading="Sending"),
+        FieldPanel("target_topics", widget=CheckboxSelectMultiple, heading=_("Recipients")),
+        IssueStatusPanel(heading=_("Sending")),
     ]
 
     parent_page_types = ["newsletter_issues.NewsletterIndexPage"]
@@ -157,24 +171,56 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
 
     #: The e-mail comes first, so Wagtail's preview panel opens on it.
     preview_modes = [
-        ("email", "E-mail"),
-        ("text", "E-mail (plain text)"),
-        ("", "Web page"),
+        ("email", _("E-mail")),
+        ("text", _("E-mail (plain text)")),
+        ("", _("Web page")),
     ]
 
     class Meta:
-        verbose_name = "newsletter issue"
+        verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
         permissions = [
-            (SEND_PERMISSION_CODENAME, "Can send newsletter issues (test, send, schedule)"),
+            (SEND_PERMISSION_CODENAME, _("Can send newsletter issues (test, send, schedule)")),
         ]
 
     def get_admin_display_title(self) -> str:
         return self.draft_title or self.title
 
+    # --- languages: one English issue, translated like any page ---------------
+
+    @property
+    def is_translation(self) -> bool:
+        """A page in another locale than the default: content only, sent with its source.
+
+        Only the issue in the default language (English) is sent, and it sends its
+        translations with it; a translation has no send button of its own.
+        """
+        return self.locale_id != Locale.get_default().pk
+
+    @cached_property
+    def source_issue(self) -> NewsletterIssuePage | None:
+        """The English issue this page translates (itself, for an English issue)."""
+        if not self.is_translation:
+            return self
+        return (
+            NewsletterIssuePage.objects.filter(
+                translation_key=self.translation_key, locale=Locale.get_default()
+            )
+            .select_related("dispatch")
+            .first()
+        )
+
+    @cached_property
+    def sending(self) -> Dispatch | None:
+        """How the issue (this page's English original, for a translation) is sent."""
+        source = self.source_issue
+        return getattr(source, "dispatch", None) if source is not None and source.pk else None
+
     @property
     def is_sent(self) -> bool:
-        """Whether the issue went out: only then is its web version public."""
-        dispatch = getattr(self, "dispatch", None)
+        """Whether the issue went out: only then is its web version (in every language)
+        public."""
+        dispatch = self.sending
         return dispatch is not None and dispatch.state == DispatchState.SENT
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -195,29 +241,20 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
         return self.subject or self.title
 
     def news_items(self) -> list[NewsPage]:
-        """The news this issue carries, in order; only live, public pages (links must work).
+        """The news this issue carries, in order, in its language where translated
+        (see `newsletter.issues.news`).
 
-        Works on unsaved instances too (Wagtail's preview builds one from the form),
-        because `items` and `digest_topics` are cluster relations.
+        A translation carries its English original's news (choosing news is not
+        translating), each story in the translation's language where it can.
         """
-        from website.models import NewsPage
+        from .news import chosen_news, digest_news, in_language
 
+        source = self.source_issue if self.is_translation else None
+        if source is not None:
+            return in_language(source.news_items(), self.locale_id)
         if self.mode == IssueMode.DIGEST:
-            since = timezone.localdate() - timedelta(days=self.digest_days)
-            news = NewsPage.objects.live().public().filter(date__gte=since)
-            topic_ids = [topic.pk for topic in self.digest_topics.all()]
-            if topic_ids:
-                news = news.filter(topics__in=topic_ids).distinct()
-            return list(news.select_related("image").order_by("-date", "-pk")[: self.digest_count])
-        chosen = [item.news_page_id for item in self.items.all() if item.news_page_id]
-        pages = NewsPage.objects.live().public().select_related("image").in_bulk(chosen)
-        seen: set[int] = set()
-        result = []
-        for page_id in chosen:
-            if page_id in pages and page_id not in seen:
-                seen.add(page_id)
-                result.append(pages[page_id])
-        return result
+            return digest_news(self)
+        return chosen_news(self)
 
     def render_email(self, *, footer: str = "none") -> RenderedIssue:
         from .rendering import render_issue
@@ -236,9 +273,15 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
         return super().serve_preview(request, mode_name)
 
 
+def sent_keys() -> models.QuerySet:
+    """The translation keys of sent issues: the English page and all its translations."""
+    return Dispatch.objects.filter(state=DispatchState.SENT).values("issue__translation_key")
+
+
 def unsent_issues() -> models.QuerySet[NewsletterIssuePage]:
-    """Issues not (yet) sent, published or not: hidden from every public listing."""
-    return NewsletterIssuePage.objects.exclude(dispatch__state=DispatchState.SENT)
+    """Issues not (yet) sent, in any language, published or not: hidden from every
+    public listing."""
+    return NewsletterIssuePage.objects.exclude(translation_key__in=sent_keys())
 
 
 class NewsletterIssueItem(Orderable):
@@ -246,7 +289,7 @@ class NewsletterIssueItem(Orderable):
 
     issue = ParentalKey(NewsletterIssuePage, on_delete=models.CASCADE, related_name="items")
     news_page = models.ForeignKey(
-        "website.NewsPage", on_delete=models.CASCADE, related_name="+", verbose_name="news item"
+        "website.NewsPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("news item")
     )
 
     panels = [FieldPanel("news_page")]
@@ -256,42 +299,46 @@ class NewsletterIssueItem(Orderable):
 
 
 class DispatchBackend(models.TextChoices):
-    LOCAL = "local", "E-mail from this site"
-    MAILCHIMP = "mailchimp", "Mailchimp campaign"
+    LOCAL = "local", _("E-mail from this site")
+    MAILCHIMP = "mailchimp", _("Mailchimp campaign")
 
 
 class DispatchState(models.TextChoices):
-    DRAFT = "draft", "Not sent"
-    SCHEDULED = "scheduled", "Scheduled"
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
+    DRAFT = "draft", _("Not sent")
+    SCHEDULED = "scheduled", _("Scheduled")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", pgettext_lazy("state of a newsletter dispatch", "Sending")
+    SENT = "sent", _("Sent")
 
 
-class Dispatch(models.Model):
-    """How and when an issue is (being) sent: one per issue, not versioned.
+class Dispatch(EditionContent):
+    """How and when an issue is (being) sent: one per English issue, not versioned.
 
-    `subject`, `preview_text`, `html` and `text` are a snapshot taken when the
-    editor pressed Send or Schedule, so a send that runs for an hour, or resumes
-    after a crash, sends the same content to everybody even if the page is edited
-    meanwhile. `topics` is the recipients' snapshot for the same reason.
+    Its `EditionContent` fields are the English edition: `subject`,
+    `preview_text`, `html` and `text` are a snapshot taken when the editor pressed
+    Send or Schedule, so a send that runs for an hour, or resumes after a crash,
+    sends the same content to everybody even if the page is edited meanwhile.
+    Published translations are frozen at the same moment into `editions`
+    (`Edition` rows). `topics` is the recipients' snapshot for the same reason.
     """
 
     issue = models.OneToOneField(
-        NewsletterIssuePage, on_delete=models.CASCADE, related_name="dispatch"
+        NewsletterIssuePage,
+        on_delete=models.CASCADE,
+        related_name="dispatch",
+        verbose_name=_("issue"),
     )
-    backend = models.CharField(max_length=10, choices=DispatchBackend.choices)
+    backend = models.CharField(_("backend"), max_length=10, choices=DispatchBackend.choices)
     state = models.CharField(
-        max_length=10, choices=DispatchState.choices, default=DispatchState.DRAFT, db_index=True
+        _("state"),
+        max_length=10,
+        choices=DispatchState.choices,
+        default=DispatchState.DRAFT,
+        db_index=True,
     )
-    scheduled_at = models.DateTimeField(null=True, blank=True)
-    subject = models.CharField(max_length=150, blank=True)
-    preview_text = models.CharField(max_length=150, blank=True)
-    html = models.TextField(blank=True)
-    text = models.TextField(blank=True)
-    topics = models.ManyToManyField("directory.Topic", blank=True, related_name="+")
-    revision = models.ForeignKey(
-        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    topics = models.ManyToManyField(
+        "directory.Topic", blank=True, related_name="+", verbose_name=_("topics")
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -299,31 +346,29 @@ class Dispatch(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
     prepared_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the local backend created the delivery rows."
-    )
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last sign of life of a local sending run."
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
-    campaign_id = models.CharField(max_length=50, blank=True)
-    campaign_web_id = models.CharField(max_length=50, blank=True)
-    campaign_recipients = models.JSONField(
-        default=dict,
+        _("prepared"),
+        null=True,
         blank=True,
-        help_text="The recipients object the Mailchimp campaign was created with.",
+        help_text=_("When the local backend created the delivery rows."),
     )
-    campaign_status = models.CharField(max_length=20, blank=True)
-    emails_sent = models.PositiveIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("heartbeat"),
+        null=True,
+        blank=True,
+        help_text=_("Last sign of life of a local sending run."),
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        verbose_name = "newsletter dispatch"
-        verbose_name_plural = "newsletter dispatches"
+        verbose_name = _("newsletter dispatch")
+        verbose_name_plural = _("newsletter dispatches")
 
     def __str__(self) -> str:
         return f"{self.issue_id}: {self.get_state_display()} ({self.backend})"
@@ -333,34 +378,70 @@ class Dispatch(models.Model):
         """Sent, or on its way: the content and recipients can no longer change."""
         return self.state in (DispatchState.QUEUED, DispatchState.SENDING, DispatchState.SENT)
 
+    # --- the editions: English here, translations in `editions` ---------------
+
+    @property
+    def is_source(self) -> bool:
+        return True
+
+    @property
+    def language(self) -> str:
+        """The language of the content frozen on the dispatch itself: the source's."""
+        from newsletter.languages import SOURCE_LANGUAGE
+
+        return SOURCE_LANGUAGE
+
+    def all_editions(self) -> list[EditionContent]:
+        """English first, then each frozen translation (by language)."""
+        return [self, *self.editions.order_by("language")]
+
+    def edition_for(self, language: str | None) -> EditionContent:
+        """The edition a subscriber with this language receives: theirs, else English."""
+        if language and language != self.language:
+            for edition in self.editions.all():
+                if edition.language == language:
+                    return edition
+        return self
+
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped (no longer subscribed)"
-    FAILED = "failed", "Refused by the mail server"
-    UNKNOWN = "unknown", "Interrupted (may or may not have been sent)"
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped (no longer subscribed)")
+    FAILED = "failed", _("Refused by the mail server")
+    UNKNOWN = "unknown", _("Interrupted (may or may not have been sent)")
 
 
 class Delivery(models.Model):
-    """One recipient of one issue sent by the local backend; at most one row per pair."""
+    """One recipient of one issue sent by the local backend; at most one row per pair.
+
+    Always the English (source) issue: a subscriber gets exactly one message
+    whatever the number of translations, in the edition of their language.
+    """
 
     issue = models.ForeignKey(
-        NewsletterIssuePage, on_delete=models.CASCADE, related_name="deliveries"
+        NewsletterIssuePage,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("issue"),
     )
     subscriber = models.ForeignKey(
-        "newsletter.Subscriber", on_delete=models.CASCADE, related_name="issue_deliveries"
+        "newsletter.Subscriber",
+        on_delete=models.CASCADE,
+        related_name="issue_deliveries",
+        verbose_name=_("subscriber"),
     )
     state = models.CharField(
-        max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "subscriber"], name="newsletter_issues_delivery_once"

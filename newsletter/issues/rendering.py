@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from wagtail.rich_text import expand_db_html
 
 from common.base_url import base_url
@@ -131,8 +131,12 @@ def _image_url(page: NewsPage) -> str:
 
 
 def item_context(page: NewsPage) -> dict[str, Any]:
+    from newsletter.languages import lang_attribute
+
     summary = page.summary or html_to_text(expand_db_html(page.body or ""))[:300]
     return {
+        # A story without a translation in the issue's language is in its own.
+        "lang": lang_attribute(page.locale.language_code),
         "title": page.title,
         "url": absolute(page.url),
         "date": page.date,
@@ -144,7 +148,19 @@ def item_context(page: NewsPage) -> dict[str, Any]:
     }
 
 
+def issue_language(issue: NewsletterIssuePage) -> str:
+    """The newsletter language (en, es, pt) an issue page is written in: its locale's."""
+    from newsletter.languages import newsletter_language
+
+    locale = getattr(issue, "locale", None) if issue.locale_id else None
+    return newsletter_language(locale.language_code if locale else None)
+
+
 def issue_context(issue: NewsletterIssuePage, *, footer: str) -> dict[str, Any]:
+    """Call it inside `speaking(...)`: its URLs (the web version, the news) and texts
+    follow the active language."""
+    from newsletter.emails import SITE_NAME
+
     intro_html = email_richtext(issue.introduction)
     web_url = absolute(issue.url) if issue.pk and issue.live else ""
     return {
@@ -155,22 +171,27 @@ def issue_context(issue: NewsletterIssuePage, *, footer: str) -> dict[str, Any]:
         "intro_text": html_to_text(intro_html),
         "items": [item_context(page) for page in issue.news_items()],
         "web_url": web_url,
-        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
-        "site_url": base_url() + "/",
+        "site_name": SITE_NAME,
+        "site_url": absolute(reverse("wagtail_serve", args=[""])),
         "link_style": LINK_STYLE,
         "mailchimp_footer": footer == FOOTER_MAILCHIMP,
     }
 
 
 def render_issue(issue: NewsletterIssuePage, *, footer: str = FOOTER_NONE) -> RenderedIssue:
-    """Render the issue's e-mail bodies (without the per-recipient local footer)."""
-    context = issue_context(issue, footer=footer)
-    return RenderedIssue(
-        subject=issue.email_subject,
-        preview_text=issue.preview_text,
-        html=render_to_string("newsletter_issues/email.html", context),
-        text=render_to_string("newsletter_issues/email.txt", context).strip() + "\n",
-    )
+    """Render the issue's e-mail bodies (without the per-recipient local footer), in the
+    issue page's own language: a translation's e-mail is Spanish or Portuguese
+    throughout, its links lead to that language's pages, and `lang` says so."""
+    from newsletter.languages import speaking
+
+    with speaking(issue_language(issue)) as lang:
+        context = {**issue_context(issue, footer=footer), "lang": lang}
+        return RenderedIssue(
+            subject=issue.email_subject,
+            preview_text=issue.preview_text,
+            html=render_to_string("newsletter_issues/email.html", context),
+            text=render_to_string("newsletter_issues/email.txt", context).strip() + "\n",
+        )
 
 
 def sample_subscriber(email: str = "", first_name: str = "") -> Any:
@@ -204,5 +225,11 @@ def preview_email(issue: NewsletterIssuePage, request: HttpRequest) -> tuple[str
     subscriber = sample_subscriber(
         getattr(user, "email", "") or "", getattr(user, "first_name", "") or ""
     )
-    message = build_list_email(subscriber, rendered.subject, rendered.text, rendered.html)
+    message = build_list_email(
+        subscriber,
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+        language=issue_language(issue),
+    )
     return message_bodies(message)

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.translation import gettext
 from wagtail.log_actions import log
 
 from newsletter.models import Subscriber
@@ -33,6 +34,7 @@ from .models import (
     IssueMode,
     NewsletterIssuePage,
 )
+from .translations import freeze_editions
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +67,30 @@ def check_sendable(version: NewsletterIssuePage) -> None:
     if not version.news_items() and not version.introduction.strip():
         if version.mode == IssueMode.DIGEST:
             raise CampaignError(
-                "The digest is empty: no published news in the chosen days and topics, "
-                "and no introduction."
+                gettext(
+                    "The digest is empty: no published news in the chosen days and topics, "
+                    "and no introduction."
+                )
             )
-        raise CampaignError("The issue is empty: add an introduction or choose news items.")
+        raise CampaignError(
+            gettext("The issue is empty: add an introduction or choose news items.")
+        )
+
+
+def check_source(issue: NewsletterIssuePage) -> None:
+    """Only the English issue is sent (with its translations); a translation is content."""
+    if issue.specific.is_translation:
+        raise CampaignError(
+            gettext(
+                "This is a translation: it is sent with the English issue. Test, send or "
+                "schedule from the English issue."
+            )
+        )
 
 
 def snapshot(dispatch: Dispatch, issue: NewsletterIssuePage, user: Any = None) -> None:
-    """Freeze the latest revision's content and recipients into the dispatch."""
+    """Freeze the latest revision's content, every published translation, and the
+    recipients into the dispatch."""
     backend = get_backend()
     version = latest_version(issue)
     check_sendable(version)
@@ -87,6 +105,10 @@ def snapshot(dispatch: Dispatch, issue: NewsletterIssuePage, user: Any = None) -
         dispatch.requested_by = user
     dispatch.save()
     dispatch.topics.set([topic.pk for topic in version.target_topics.all()])
+    orphans = freeze_editions(dispatch, issue, footer=backend.footer)
+    if orphans:
+        # Draft campaigns of translations no longer published: gone once this commits.
+        transaction.on_commit(lambda: backend.discard_campaigns(orphans))
 
 
 def _check_address(email: str) -> None:
@@ -94,20 +116,33 @@ def _check_address(email: str) -> None:
     subscriber = Subscriber.objects.for_email(email).first()
     if subscriber is not None and not subscriber.is_active:
         raise CampaignError(
-            f"{email} is on the list as “{subscriber.get_status_display()}”, so it receives "
-            "nothing from the list, tests included. Use another address."
+            gettext(
+                "%(email)s is on the list as “%(status)s”, so it receives nothing from the "
+                "list, tests included. Use another address."
+            )
+            % {"email": email, "status": subscriber.get_status_display()}
         )
 
 
-def send_test(issue: NewsletterIssuePage, *, email: str, user: Any = None) -> Dispatch:
-    """Send the issue to one address, and only that one."""
+def send_test(
+    issue: NewsletterIssuePage, *, email: str, user: Any = None, language: str | None = None
+) -> Dispatch:
+    """Send one edition of the issue (`language`, default English) to one address, and
+    only that one."""
+    check_source(issue)
     _check_address(email)
     dispatch = _get_or_create_dispatch(issue)
     if dispatch.state == DispatchState.DRAFT:
         snapshot(dispatch, issue, user)
     backend = backend_for(dispatch.backend)
-    backend.send_test(dispatch, email)
-    log(issue, "newsletter_issues.send_test", user=user, data={"email": email})
+    edition = dispatch.edition_for(language)
+    backend.send_test(dispatch, email, edition)
+    log(
+        issue,
+        "newsletter_issues.send_test",
+        user=user,
+        data={"email": email, "language": edition.language},
+    )
     return dispatch
 
 
@@ -134,8 +169,10 @@ def publish_for_sending(issue: NewsletterIssuePage, *, user: Any) -> bool:
         return False  # `send_now`/`schedule` refuse it with their own message
     if user is None or not issue.permissions_for_user(user).can_publish():
         raise CampaignError(
-            "This issue is not published, or has changes that are not published, and you "
-            "may not publish it. Ask someone who can publish it to publish or send it."
+            gettext(
+                "This issue is not published, or has changes that are not published, and "
+                "you may not publish it. Ask someone who can publish it to publish or send it."
+            )
         )
     check_sendable(latest_version(issue))  # refuse an empty issue before publishing it
     revision = issue.latest_revision or issue.save_revision(user=user)
@@ -143,16 +180,44 @@ def publish_for_sending(issue: NewsletterIssuePage, *, user: Any) -> bool:
     return True
 
 
-def _claim_draft(issue: NewsletterIssuePage, user: Any) -> Dispatch:
-    """Lock the dispatch and check it may still be sent or scheduled."""
+def partly_sent(dispatch: Dispatch) -> bool:
+    """Mailchimp took some languages' campaigns and then failed: the rest may be resumed.
+
+    `last_error` tells a send that stopped from one still running (a running send
+    clears it when it claims the dispatch), so two editors cannot resume at once.
+    """
+    if dispatch.backend != DispatchBackend.MAILCHIMP or dispatch.state != DispatchState.SENDING:
+        return False
+    editions = dispatch.all_editions()
+    done = [edition for edition in editions if edition.campaign_sent_at]
+    went = any(edition.went_out for edition in editions)
+    return bool(dispatch.last_error) and went and len(done) < len(editions)
+
+
+def _claim_draft(issue: NewsletterIssuePage, user: Any, *, resume: bool = False) -> Dispatch:
+    """Lock the dispatch and check it may still be sent or scheduled.
+
+    With `resume`, a Mailchimp send that stopped part-way is claimed again as it
+    was frozen (no new snapshot: the languages already sent fixed the audience of
+    the others); only the campaigns not yet sent go.
+    """
     dispatch = Dispatch.objects.select_for_update().get(pk=_get_or_create_dispatch(issue).pk)
+    if resume and partly_sent(dispatch):
+        dispatch.last_error = ""
+        dispatch.requested_at = timezone.now()
+        dispatch.save(update_fields=["last_error", "requested_at", "updated_at"])
+        return dispatch
     if dispatch.state == DispatchState.SCHEDULED:
         when = localize(timezone.localtime(dispatch.scheduled_at))
         raise CampaignError(
-            f"This issue is already scheduled for {when}. Cancel the schedule first."
+            gettext("This issue is already scheduled for %(when)s. Cancel the schedule first.")
+            % {"when": when}
         )
     if dispatch.state != DispatchState.DRAFT:
-        raise CampaignError(f"This issue has already been sent ({dispatch.get_state_display()}).")
+        raise CampaignError(
+            gettext("This issue has already been sent (%(state)s).")
+            % {"state": dispatch.get_state_display()}
+        )
     snapshot(dispatch, issue, user)
     dispatch.requested_at = timezone.now()
     dispatch.save()
@@ -160,12 +225,15 @@ def _claim_draft(issue: NewsletterIssuePage, user: Any) -> Dispatch:
 
 
 def send_now(issue: NewsletterIssuePage, *, user: Any = None, enqueue: bool = True) -> Dispatch:
-    """Send to every recipient: a campaign now, or a background local send.
+    """Send to every recipient: campaigns now (one per language), or a background local send.
 
     `enqueue=False` (the management command) leaves the local run to the caller.
+    Pressed again after a Mailchimp send stopped part-way, it sends the languages
+    that had not gone yet, and never one twice.
     """
+    check_source(issue)
     with transaction.atomic():
-        dispatch = _claim_draft(issue, user)
+        dispatch = _claim_draft(issue, user, resume=True)
         if dispatch.backend == DispatchBackend.LOCAL:
             LocalBackend().send(dispatch, enqueue=enqueue)  # the task is queued on commit
             log(issue, "newsletter_issues.send", user=user, data={"backend": dispatch.backend})
@@ -184,26 +252,51 @@ def _run_remote(
     try:
         step(backend)
     except CampaignError as exc:
-        Dispatch.objects.filter(pk=dispatch.pk, state=DispatchState.SENDING).update(
-            state=DispatchState.DRAFT
-        )
-        Dispatch.objects.filter(pk=dispatch.pk).update(last_error=exc.message)
+        exc.message = _stopped(dispatch, exc.message)
         raise
     except Exception:
         logger.exception("Unexpected failure while trying to %s issue %s", action, issue.pk)
-        Dispatch.objects.filter(pk=dispatch.pk, state=DispatchState.SENDING).update(
-            state=DispatchState.DRAFT
-        )
         raise CampaignError(
-            f"Something unexpected went wrong while trying to {action} the issue; "
-            "it has been logged. Check the campaign before trying again."
+            _stopped(
+                dispatch,
+                gettext(
+                    "Something unexpected went wrong; it has been logged. Check the "
+                    "campaigns before trying again."
+                ),
+            )
         ) from None
     log(issue, f"newsletter_issues.{action}", user=user, data={"backend": dispatch.backend})
     return dispatch
 
 
+def _stopped(dispatch: Dispatch, message: str) -> str:
+    """Record a failed Mailchimp step; returns the message for the editor.
+
+    Nothing sent yet: the dispatch is a draft again. Some languages sent: it stays
+    `sending` (the others' audience was fixed by the ones that went), and "Send
+    now" resumes with the rest.
+    """
+    dispatch.refresh_from_db()
+    if any(edition.went_out for edition in dispatch.all_editions()):
+        message = "{} {}".format(
+            message,
+            gettext(
+                "The other languages' campaigns were sent; press Send now to send the "
+                "rest. No campaign is ever sent twice."
+            ),
+        )
+        Dispatch.objects.filter(pk=dispatch.pk).update(last_error=message)
+        return message
+    Dispatch.objects.filter(pk=dispatch.pk, state=DispatchState.SENDING).update(
+        state=DispatchState.DRAFT
+    )
+    Dispatch.objects.filter(pk=dispatch.pk).update(last_error=message)
+    return message
+
+
 def schedule(issue: NewsletterIssuePage, *, when: datetime, user: Any = None) -> Dispatch:
     """Send at `when`; the time is checked before anything changes or Mailchimp is called."""
+    check_source(issue)
     backend = get_backend()
     backend.validate_schedule_time(when)
     with transaction.atomic():
@@ -225,7 +318,7 @@ def schedule(issue: NewsletterIssuePage, *, when: datetime, user: Any = None) ->
 def unschedule(issue: NewsletterIssuePage, *, user: Any = None) -> Dispatch:
     dispatch = dispatch_for(issue)
     if dispatch is None or dispatch.state != DispatchState.SCHEDULED:
-        raise CampaignError("This issue is not scheduled.")
+        raise CampaignError(gettext("This issue is not scheduled."))
     backend_for(dispatch.backend).unschedule(dispatch)
     log(issue, "newsletter_issues.unschedule", user=user)
     return dispatch
@@ -237,7 +330,7 @@ def status(issue: NewsletterIssuePage, *, remote: bool = True) -> dict[str, Any]
     from .campaigns.local import delivery_counts
 
     dispatch = dispatch_for(issue)
-    info: dict[str, Any] = {"dispatch": dispatch, "error": ""}
+    info: dict[str, Any] = {"dispatch": dispatch, "error": "", "campaigns": []}
     if dispatch is None:
         return info
     if remote and dispatch.backend == DispatchBackend.MAILCHIMP:
@@ -245,6 +338,13 @@ def status(issue: NewsletterIssuePage, *, remote: bool = True) -> dict[str, Any]
             info.update(backend_for(dispatch.backend).refresh(dispatch))
         except CampaignError as exc:
             info["error"] = exc.message
+        dispatch.refresh_from_db()
+    info["editions"] = dispatch.all_editions()
+    info["partly_sent"] = partly_sent(dispatch)
+    if dispatch.backend == DispatchBackend.MAILCHIMP and not info["campaigns"]:
+        from .campaigns.mailchimp_wording import stored_campaigns
+
+        info["campaigns"] = stored_campaigns(info["editions"])
     if dispatch.backend == DispatchBackend.LOCAL:
         info["counts"] = delivery_counts(issue.pk)
         info["problems"] = list(

@@ -20,27 +20,35 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from newsletter.models import Subscriber, SubscriberStatus
+from newsletter.languages import SOURCE_LANGUAGE
+from newsletter.models import NewsletterLanguage, Subscriber, SubscriberStatus
 
 from . import services
 from .campaigns import CampaignError, get_backend
 from .forms import ScheduleForm, SendNowForm, SendTestForm
 from .models import SEND_PERMISSION, DispatchBackend, DispatchState, NewsletterIssuePage
+from .translations import live_translations
 
 logger = logging.getLogger(__name__)
 
 ACTIONS = ("test", "send", "schedule", "unschedule")
-PUBLISHED = "The issue was published, so that its web version is what subscribers receive. "
+
+
+def published_note() -> str:
+    return gettext("The issue was published, so that its web version is what subscribers receive.")
 
 
 class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "newsletter_issues/admin/sending.html"
     header_icon = "mail"
-    page_title = "Send newsletter issue"
+    page_title = gettext_lazy("Send newsletter issue")
 
     issue: NewsletterIssuePage
 
@@ -48,6 +56,16 @@ class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
         if not request.user.has_perm(SEND_PERMISSION):
             raise PermissionDenied
         self.issue = get_object_or_404(NewsletterIssuePage, pk=kwargs["page_id"])
+        if self.issue.is_translation:
+            # Translations are content: the English issue sends them. Go there.
+            source = self.issue.source_issue
+            messages.info(
+                request,
+                gettext("A translation is sent with its English issue: send it from there."),
+            )
+            if source is not None:
+                return HttpResponseRedirect(reverse("newsletter_issues_sending", args=[source.pk]))
+            return HttpResponseRedirect(reverse("wagtailadmin_pages:edit", args=[self.issue.pk]))
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self) -> str:
@@ -60,11 +78,21 @@ class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
                 "url": reverse("wagtailadmin_pages:edit", args=[self.issue.pk]),
                 "label": self.issue.get_admin_display_title(),
             },
-            {"url": "", "label": "Send"},
+            {"url": "", "label": gettext("Send")},
         ]
 
     def url(self) -> str:
         return reverse("newsletter_issues_sending", args=[self.issue.pk])
+
+    def languages(self) -> list[tuple[str, str]]:
+        """(code, name) of the versions that go out: English first, then the published
+        translations (while a draft) or the frozen ones (once sent or scheduled)."""
+        dispatch = services.dispatch_for(self.issue)
+        if dispatch is not None and dispatch.state != DispatchState.DRAFT:
+            codes = [edition.language for edition in dispatch.editions.all()]
+        else:
+            codes = sorted(live_translations(self.issue))
+        return [(code, str(NewsletterLanguage(code).label)) for code in [SOURCE_LANGUAGE, *codes]]
 
     def forms(self, bound: str = "", data: Any = None) -> dict[str, Form]:
         return {
@@ -72,6 +100,7 @@ class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
                 data if bound == "test" else None,
                 prefix="test",
                 initial={"email": self.request.user.email},
+                languages=self.languages(),
             ),
             "send": SendNowForm(data if bound == "send" else None, prefix="send"),
             "schedule": ScheduleForm(data if bound == "schedule" else None, prefix="schedule"),
@@ -99,7 +128,8 @@ class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
             issue=self.issue,
             version=version,
             forms=kwargs.get("forms") or self.forms(),
-            can_send=state == DispatchState.DRAFT,
+            languages=self.languages(),
+            can_send=state == DispatchState.DRAFT or info.get("partly_sent", False),
             needs_publishing=services.needs_publishing(self.issue),
             can_publish=self.issue.permissions_for_user(self.request.user).can_publish(),
             can_unschedule=state == DispatchState.SCHEDULED,
@@ -115,38 +145,47 @@ class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action = request.POST.get("action", "")
         if action not in ACTIONS:
-            messages.error(request, "Unknown action.")
+            messages.error(request, gettext("Unknown action."))
             return HttpResponseRedirect(self.url())
         forms = self.forms(bound=action, data=request.POST)
         form = forms.get(action)
         if form is not None and not form.is_valid():
-            messages.error(request, "Please correct the errors below.")
+            messages.error(request, gettext("Please correct the errors below."))
             return self.render_to_response(self.get_context_data(forms=forms))
         user = request.user
         try:
             if action == "test":
                 email = form.cleaned_data["email"]
-                services.send_test(self.issue, email=email, user=user)
-                messages.success(request, f"Test e-mail sent to {email}.")
+                language = form.cleaned_data.get("language") or SOURCE_LANGUAGE
+                services.send_test(self.issue, email=email, user=user, language=language)
+                messages.success(
+                    request,
+                    gettext("Test e-mail (%(language)s) sent to %(email)s.")
+                    % {"language": NewsletterLanguage(language).label, "email": email},
+                )
             elif action == "send":
                 published = services.publish_for_sending(self.issue, user=user)
                 dispatch = services.send_now(self.issue, user=user)
                 if dispatch.backend == DispatchBackend.LOCAL:
-                    sent = "The issue is being sent in the background; progress is below."
+                    sent = gettext("The issue is being sent in the background; progress is below.")
                 else:
-                    sent = "Mailchimp is sending the campaign."
-                messages.success(request, f"{PUBLISHED if published else ''}{sent}")
+                    sent = gettext("Mailchimp is sending the campaigns.")
+                messages.success(request, f"{published_note()} {sent}" if published else sent)
             elif action == "schedule":
                 when = form.cleaned_data["when"]
                 published = services.publish_for_sending(self.issue, user=user)
                 services.schedule(self.issue, when=when, user=user)
+                scheduled = gettext("Scheduled for %(when)s.") % {
+                    "when": date_format(timezone.localtime(when), "DATETIME_FORMAT")
+                }
                 messages.success(
-                    request,
-                    f"{PUBLISHED if published else ''}Scheduled for {when:%Y-%m-%d %H:%M %Z}.",
+                    request, f"{published_note()} {scheduled}" if published else scheduled
                 )
             else:
                 services.unschedule(self.issue, user=user)
-                messages.success(request, "The schedule was cancelled; the issue is a draft again.")
+                messages.success(
+                    request, gettext("The schedule was cancelled; the issue is a draft again.")
+                )
         except CampaignError as exc:
             messages.error(request, exc.message)
         return HttpResponseRedirect(self.url())

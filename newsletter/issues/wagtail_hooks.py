@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -44,13 +45,17 @@ def register_permissions() -> Any:
 
 
 def _is_issue(page: Any) -> bool:
-    return page is not None and isinstance(page.specific_deferred, NewsletterIssuePage)
+    """An English issue: translations are content, sent with it (no button of their own)."""
+    if page is None:
+        return False
+    specific = page.specific_deferred
+    return isinstance(specific, NewsletterIssuePage) and not specific.is_translation
 
 
 class SendMenuItem(ActionMenuItem):
     """ "Send newsletter…" in the editor's action menu (below Publish)."""
 
-    label = "Send newsletter…"
+    label = _("Send newsletter…")
     name = "action-send-newsletter"
     icon_name = "mail"
 
@@ -71,7 +76,7 @@ def register_send_menu_item() -> ActionMenuItem:
 
 
 class SendButton(PageMenuItem):
-    label = "Send newsletter…"
+    label = _("Send newsletter…")
     icon_name = "mail"
     url_name = "newsletter_issues_sending"
     priority = 40
@@ -96,11 +101,15 @@ def page_listing_more_buttons(
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions: Any) -> None:
-    actions.register_action("newsletter_issues.send_test", "Newsletter: test sent", "Test sent")
-    actions.register_action("newsletter_issues.send", "Newsletter: sent", "Issue sent")
     actions.register_action(
-        "newsletter_issues.schedule", "Newsletter: scheduled", "Issue scheduled"
+        "newsletter_issues.send_test", _("Newsletter: test sent"), _("Test sent")
+    )
+    actions.register_action("newsletter_issues.send", _("Newsletter: sent"), _("Issue sent"))
+    actions.register_action(
+        "newsletter_issues.schedule", _("Newsletter: scheduled"), _("Issue scheduled")
     )
     actions.register_action(
-        "newsletter_issues.unschedule", "Newsletter: schedule cancelled", "Schedule cancelled"
+        "newsletter_issues.unschedule",
+        _("Newsletter: schedule cancelled"),
+        _("Schedule cancelled"),
     )

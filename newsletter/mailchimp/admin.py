@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -80,16 +81,19 @@ if policy_registry.get_by_type(PendingChange, fallback=False) is None:
 
 class PendingChangeFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(
-        label="State",
-        choices=[(ATTENTION, "Queued, retrying or failed"), *PendingChange.State.choices],
-        empty_label="All",
+        label=gettext_lazy("State"),
+        choices=[
+            (ATTENTION, gettext_lazy("Queued, retrying or failed")),
+            *PendingChange.State.choices,
+        ],
+        empty_label=gettext_lazy("All"),
         method="filter_state",
         widget=forms.RadioSelect,
     )
     action = django_filters.ChoiceFilter(
-        label="Action",
+        label=gettext_lazy("Action"),
         choices=PendingChange.Action.choices,
-        empty_label="All",
+        empty_label=gettext_lazy("All"),
         widget=forms.RadioSelect,
     )
 
@@ -119,7 +123,7 @@ class PendingChangeIndexView(generic.IndexView):
         buttons = super().get_list_more_buttons(instance)
         if instance.can_retry and self.inspect_url_name:
             url = reverse(self.inspect_url_name, args=(instance.pk,)) + "#retry"
-            buttons.append(MenuItem("Retry now", url=url, icon_name="rotate", priority=5))
+            buttons.append(MenuItem(gettext("Retry now"), url=url, icon_name="rotate", priority=5))
         return buttons
 
 
@@ -149,9 +153,14 @@ class RetryView(PermissionCheckedMixin, generic.BaseOperationView):
 
     def add_success_message(self) -> None:
         if self.retried:
-            messages.success(self.request, f"{self.object} is queued again.")
+            messages.success(
+                self.request, gettext("%(change)s is queued again.") % {"change": self.object}
+            )
         else:
-            messages.warning(self.request, f"{self.object} is already delivered.")
+            messages.warning(
+                self.request,
+                gettext("%(change)s is already delivered.") % {"change": self.object},
+            )
 
     def get_success_url(self) -> str:
         return self.next_url or reverse(self.index_url_name)
@@ -162,7 +171,7 @@ class PendingChangeViewSet(ModelViewSet):
 
     model = PendingChange
     icon = "warning"
-    menu_label = "Mailchimp sync"
+    menu_label = gettext_lazy("Mailchimp sync")
     add_to_admin_menu = False
     index_view_class = PendingChangeIndexView
     inspect_view_class = PendingChangeInspectView

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MailchimpSyncConfig(AppConfig):
@@ -6,7 +7,7 @@ class MailchimpSyncConfig(AppConfig):
 
     name = "newsletter.mailchimp"
     label = "newsletter_mailchimp"
-    verbose_name = "Mailchimp sync"
+    verbose_name = _("Mailchimp sync")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

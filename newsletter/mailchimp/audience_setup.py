@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from directory.models import Topic
 from newsletter.mailchimp.client import Api
@@ -95,7 +96,7 @@ def _interests(api: Api, category_id: str, report: SetupReport) -> None:
 
 def _webhook(api: Api, report: SetupReport) -> None:
     if not settings.MAILCHIMP_WEBHOOK_SECRET:
-        report.notes.append("MAILCHIMP_WEBHOOK_SECRET is not set: no webhook registered.")
+        report.notes.append(_("MAILCHIMP_WEBHOOK_SECRET is not set: no webhook registered."))
         return
     url = webhook_url()
     report.webhook_url = url
@@ -108,8 +109,10 @@ def _webhook(api: Api, report: SetupReport) -> None:
         report.webhook_created = True
     elif (match.get("sources") or {}).get("api"):
         report.notes.append(
-            "The existing webhook also listens to source 'api': untick it in Mailchimp "
-            "to avoid echoes of the site's own changes."
+            _(
+                "The existing webhook also listens to source 'api': untick it in Mailchimp "
+                "to avoid echoes of the site's own changes."
+            )
         )
     others = [
         h["url"]
@@ -117,7 +120,9 @@ def _webhook(api: Api, report: SetupReport) -> None:
         if h.get("url") != url and "/newsletter/mailchimp/" in h.get("url", "")
     ]
     if others:
-        report.notes.append(f"Other webhooks to this site remain (old secrets?): {others}")
+        report.notes.append(
+            _("Other webhooks to this site remain (old secrets?): %(urls)s") % {"urls": others}
+        )
     report.webhook_id = match["id"]
     SyncState.set_value(WEBHOOK_KEY, match["id"])
 

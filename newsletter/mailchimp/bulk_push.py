@@ -31,6 +31,7 @@ from typing import Any
 import requests
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.batching import batched
 from common.progress import ProgressBar
@@ -124,7 +125,9 @@ class _Runner:
                 return self.api.start_batch(operations)["id"]
             except MailchimpError as err:
                 if not err.retryable or attempt == SUBMIT_TRIES:
-                    raise PushError(f"Mailchimp refused a batch: {err}") from err
+                    raise PushError(
+                        _("Mailchimp refused a batch: %(error)s") % {"error": err}
+                    ) from err
                 self.sleep(backoff_delay(attempt + 1))
         raise AssertionError("unreachable")
 
@@ -146,7 +149,10 @@ class _Runner:
                 status = self.api.batch_status(batch_id)
             except MailchimpError as err:
                 if not err.retryable:
-                    raise PushError(f"Could not read batch {batch_id}: {err}") from err
+                    raise PushError(
+                        _("Could not read batch %(batch)s: %(error)s")
+                        % {"batch": batch_id, "error": err}
+                    ) from err
                 status = {}
             if status.get("status") == "finished":
                 finished[batch_id] = status
@@ -157,7 +163,10 @@ class _Runner:
             self.bar(label, done_before + int(status.get("finished_operations") or 0), total_ops)
             delay = POLL_DELAYS[min(waits, len(POLL_DELAYS) - 1)]
             if waited + delay > MAX_WAIT:
-                raise PushError(f"Batches still unfinished after {waited:.0f}s: {pending}")
+                raise PushError(
+                    _("Batches still unfinished after %(seconds)ds: %(pending)s")
+                    % {"seconds": waited, "pending": pending}
+                )
             self.sleep(delay)
             waited += delay
             waits += 1

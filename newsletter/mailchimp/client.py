@@ -172,6 +172,12 @@ class Api:
             {"tags": tags},
         )
 
+    def get_member(self, subscriber_hash: str, fields: list[str] | None = None) -> dict:
+        params = {"fields": fields} if fields else {}
+        return self._call(
+            self.client.lists.get_list_member, self.list_id, subscriber_hash, **params
+        )
+
     def list_members(self, **params: Any) -> dict:
         return self._call(self.client.lists.get_list_members_info, self.list_id, **params)
 

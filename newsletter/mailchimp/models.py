@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def email_hash(email: str) -> str:
@@ -30,15 +31,15 @@ class PendingChange(models.Model):
     """
 
     class Action(models.TextChoices):
-        UPSERT = "upsert", "Add or update"
-        ERASE = "erase", "Erase permanently"
+        UPSERT = "upsert", _("Add or update")
+        ERASE = "erase", _("Erase permanently")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RETRYING = "retrying", "Retrying"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
-        SUPERSEDED = "superseded", "Superseded"
+        QUEUED = "queued", _("Queued")
+        RETRYING = "retrying", _("Retrying")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        SUPERSEDED = "superseded", _("Superseded")
 
     #: States the worker still has to deliver.
     OPEN_STATES = (State.QUEUED, State.RETRYING)
@@ -49,49 +50,66 @@ class PendingChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="mailchimp_changes",
+        verbose_name=_("subscriber"),
     )
-    email = models.EmailField(max_length=254, blank=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
     previous_email = models.EmailField(
+        _("previous address"),
         max_length=254,
         blank=True,
-        help_text="The address Mailchimp still knows, when the address changed.",
+        help_text=_("The address Mailchimp still knows, when the address changed."),
     )
-    action = models.CharField(max_length=10, choices=Action.choices, default=Action.UPSERT)
+    action = models.CharField(
+        _("action"), max_length=10, choices=Action.choices, default=Action.UPSERT
+    )
     state = models.CharField(
-        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
     )
     confirm = models.BooleanField(
+        _("confirm"),
         default=False,
-        help_text="The person completed double opt-in: send status 'subscribed'.",
+        help_text=_("The person completed double opt-in: send status 'subscribed'."),
     )
     reopt_in = models.BooleanField(
+        _("re-opt-in"),
         default=False,
-        help_text="The person (re-)asked to join: if they had left Mailchimp, ask it for "
-        "double opt-in ('pending') so it sends its confirmation e-mail.",
+        help_text=_(
+            "The person (re-)asked to join: if they had left Mailchimp, ask it for "
+            "double opt-in ('pending') so it sends its confirmation e-mail."
+        ),
     )
     reconfirm = models.BooleanField(
+        _("reconfirm"),
         default=False,
-        help_text="Mailchimp said 'subscribed' for someone who had left on the site: ask "
-        "it for double opt-in ('pending') whatever its status, so they confirm first.",
+        help_text=_(
+            "Mailchimp said 'subscribed' for someone who had left on the site: ask "
+            "it for double opt-in ('pending') whatever its status, so they confirm first."
+        ),
     )
     local_status = models.CharField(
-        max_length=12, blank=True, help_text="The subscriber's local status when last queued."
+        _("local status"),
+        max_length=12,
+        blank=True,
+        help_text=_("The subscriber's local status when last queued."),
     )
-    revision = models.PositiveIntegerField(default=1)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    last_error = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
     last_status = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="HTTP status of the last failed attempt."
+        _("last HTTP status"),
+        null=True,
+        blank=True,
+        help_text=_("HTTP status of the last failed attempt."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "Mailchimp change"
-        verbose_name_plural = "Mailchimp changes"
+        verbose_name = _("Mailchimp change")
+        verbose_name_plural = _("Mailchimp changes")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="mc_change_due")]
 
     def __str__(self) -> str:
@@ -108,16 +126,16 @@ class PendingChange(models.Model):
 
     def address(self) -> str:
         """The address, or a note once an erasure has removed it."""
-        return self.email or ("(erased)" if self.action == self.Action.ERASE else "—")
+        return self.email or (str(_("(erased)")) if self.action == self.Action.ERASE else "—")
 
-    address.short_description = "Address"  # type: ignore[attr-defined]
+    address.short_description = _("Address")  # type: ignore[attr-defined]
     address.admin_order_field = "email"  # type: ignore[attr-defined]
 
     def error_summary(self) -> str:
         text = " ".join(self.last_error.split())
         return text if len(text) <= 140 else text[:139] + "…"
 
-    error_summary.short_description = "Last error"  # type: ignore[attr-defined]
+    error_summary.short_description = _("Last error")  # type: ignore[attr-defined]
 
 
 class SyncState(models.Model):
@@ -127,13 +145,14 @@ class SyncState(models.Model):
     UPDATE, so it works the same on SQLite and PostgreSQL without long transactions.
     """
 
-    key = models.CharField(max_length=60, primary_key=True)
-    value = models.TextField(blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    key = models.CharField(_("key"), max_length=60, primary_key=True)
+    value = models.TextField(_("value"), blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        verbose_name = "Mailchimp sync state"
+        verbose_name = _("Mailchimp sync state")
+        verbose_name_plural = _("Mailchimp sync states")
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
@@ -152,13 +171,19 @@ class TopicInterest(models.Model):
     """Which Mailchimp interest (in the "Topics" category) stands for which topic."""
 
     topic = models.OneToOneField(
-        "directory.Topic", on_delete=models.CASCADE, related_name="mailchimp_interest"
+        "directory.Topic",
+        on_delete=models.CASCADE,
+        related_name="mailchimp_interest",
+        verbose_name=_("topic"),
     )
-    interest_id = models.CharField(max_length=32, unique=True)
-    name = models.CharField(max_length=120, help_text="The interest's name in Mailchimp.")
+    interest_id = models.CharField(_("interest id"), max_length=32, unique=True)
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("The interest's name in Mailchimp.")
+    )
 
     class Meta:
-        verbose_name = "Mailchimp topic interest"
+        verbose_name = _("Mailchimp topic interest")
+        verbose_name_plural = _("Mailchimp topic interests")
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.interest_id}"
@@ -173,11 +198,12 @@ class ArchivedContact(models.Model):
     goes when the person re-opts in or Mailchimp lists the member again.
     """
 
-    email_hash = models.CharField(max_length=32, primary_key=True)
-    archived_at = models.DateTimeField(default=timezone.now)
+    email_hash = models.CharField(_("subscriber hash"), max_length=32, primary_key=True)
+    archived_at = models.DateTimeField(_("archived"), default=timezone.now)
 
     class Meta:
-        verbose_name = "Mailchimp archived contact"
+        verbose_name = _("Mailchimp archived contact")
+        verbose_name_plural = _("Mailchimp archived contacts")
 
     def __str__(self) -> str:
         return self.email_hash

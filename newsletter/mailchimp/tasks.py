@@ -1,8 +1,8 @@
-"""The django-tasks task that delivers the outbox.
+"""The sync's django-tasks tasks: delivering the outbox, and reading a member back.
 
-It takes no arguments on purpose: whatever is due is delivered, so enqueueing it
-twice costs one empty run, and a lost task loses nothing (the rows are the
-queue; the task is only the wake-up call).
+`deliver_pending_changes` takes no arguments on purpose: whatever is due is
+delivered, so enqueueing it twice costs one empty run, and a lost task loses
+nothing (the rows are the queue; the task is only the wake-up call).
 """
 
 from __future__ import annotations
@@ -16,3 +16,12 @@ from newsletter.mailchimp.worker import deliver_due
 def deliver_pending_changes() -> dict:
     """Deliver every due change; re-enqueues itself for the earliest retry."""
     return deliver_due().as_dict()
+
+
+@task()
+def read_member_language(subscriber_id: int) -> str:
+    """Read a member's language back after a webhook that did not carry it
+    (newsletter.mailchimp.member_read)."""
+    from newsletter.mailchimp.member_read import read_language
+
+    return read_language(subscriber_id)

@@ -47,6 +47,7 @@ from newsletter.mailchimp.apply_remote import (
     status_update,
 )
 from newsletter.mailchimp.interests import CATEGORY_KEY, CATEGORY_TITLE, topics_from_names
+from newsletter.mailchimp.member_read import read_language_later
 from newsletter.mailchimp.models import ArchivedContact, SyncState
 from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.models.subscribers import normalise_email
@@ -193,7 +194,10 @@ def _topics(merges: Mapping[str, Any]) -> list[int] | None:
 
 
 def _language(data: Mapping[str, Any], merges: Mapping[str, Any]) -> str | None:
-    return data.get("language") or merges.get("MC_LANGUAGE")
+    """The member's language if the event carries one. Mailchimp's documented
+    payloads do not (docs/mailchimp-api.md §4): then the handler reads the member
+    back (`member_read`), so a language changed on Mailchimp's form reaches us."""
+    return data.get("language") or merges.get("MC_LANGUAGE") or None
 
 
 def _merges(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -222,17 +226,22 @@ def on_subscribe(data: Mapping[str, Any], at: datetime) -> str:
     merges = _merges(data)
     topics = _topics(merges)
     ArchivedContact.forget(email, seen_at=at)  # a member again there
+    language = _language(data, merges)
     subscriber = _locked(email)
     if subscriber is None:
-        create_from_remote(email, merges, _language(data, merges), topics, at)
+        created = create_from_remote(email, merges, language, topics, at)
+        if language is None:
+            read_language_later(created)
         return "created"
     if _stale(subscriber, at):
         return "ignored: stale"
     changes = status_update(subscriber, "subscribed", at)
-    changes.update(profile_update(subscriber, merges, _language(data, merges)))
+    changes.update(profile_update(subscriber, merges, language))
     changes["mailchimp_last_changed"] = at
     save_remote(subscriber, changes)
     set_topics(subscriber, topics)
+    if language is None:
+        read_language_later(subscriber)
     if changes.get("status") == SubscriberStatus.PENDING:
         logger.info("Mailchimp subscribed %s, who had left here: asking to confirm", subscriber.pk)
         return "pending: left here, asked to confirm"
@@ -273,10 +282,13 @@ def on_profile(data: Mapping[str, Any], at: datetime) -> str:
     if _stale(subscriber, at):
         return "ignored: stale"
     merges = _merges(data)
-    changes = profile_update(subscriber, merges, _language(data, merges))
+    language = _language(data, merges)
+    changes = profile_update(subscriber, merges, language)
     changes["mailchimp_last_changed"] = at
     save_remote(subscriber, changes)
     set_topics(subscriber, _topics(merges))
+    if language is None:
+        read_language_later(subscriber)
     return "updated"
 
 
@@ -294,6 +306,8 @@ def on_upemail(data: Mapping[str, Any], at: datetime) -> str:
         logger.warning("Mailchimp moved %s to an address the site already has", subscriber.pk)
         return "ignored: new address already has a record"
     save_remote(subscriber, {"email": new, "mailchimp_last_changed": at})
+    # The address moved on Mailchimp's own form, where the language can change too.
+    read_language_later(subscriber)
     return "moved"
 
 

@@ -14,16 +14,20 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.db.models.signals import post_save
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 
 
 class SubscriberStatus(models.TextChoices):
-    PENDING = "pending", "Pending confirmation"
-    SUBSCRIBED = "subscribed", "Subscribed"
-    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
-    CLEANED = "cleaned", "Cleaned (address bounced)"
+    PENDING = "pending", _("Pending confirmation")
+    SUBSCRIBED = "subscribed", _("Subscribed")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    CLEANED = "cleaned", _("Cleaned (address bounced)")
 
 
 class NewsletterLanguage(models.TextChoices):
+    """Mailchimp's codes; each language is named in itself (a reader looks for their
+    own language's name, whatever the page's language), so the labels stay untranslated."""
+
     ENGLISH = "en", "English"
     SPANISH = "es", "Español"
     PORTUGUESE = "pt", "Português"
@@ -63,17 +67,28 @@ class SubscriberQuerySet(models.QuerySet):
 
 class Subscriber(models.Model):
     email = models.EmailField(
-        max_length=254, help_text="Stored lower-cased; unique case-insensitively."
+        _("e-mail address"),
+        max_length=254,
+        help_text=_("Stored lower-cased; unique case-insensitively."),
     )
-    first_name = models.CharField(max_length=120, blank=True)
-    last_name = models.CharField(max_length=120, blank=True)
+    first_name = models.CharField(_("first name"), max_length=120, blank=True)
+    last_name = models.CharField(_("last name"), max_length=120, blank=True)
     language = models.CharField(
-        max_length=2, choices=NewsletterLanguage.choices, default=NewsletterLanguage.ENGLISH
+        _("language"),
+        max_length=2,
+        choices=NewsletterLanguage.choices,
+        default=NewsletterLanguage.ENGLISH,
+        help_text=_("Every e-mail to this person, and every newsletter issue, is in it."),
     )
     topics = models.ManyToManyField(
-        "directory.Topic", blank=True, related_name="subscribers", help_text="Topic interests"
+        "directory.Topic",
+        blank=True,
+        related_name="subscribers",
+        verbose_name=_("topics"),
+        help_text=_("Topic interests"),
     )
     status = models.CharField(
+        _("status"),
         max_length=12,
         choices=SubscriberStatus.choices,
         default=SubscriberStatus.PENDING,
@@ -85,34 +100,40 @@ class Subscriber(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="subscriptions",
+        verbose_name=_("researcher"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
     pending_email = models.EmailField(
-        "new address awaiting confirmation",
+        _("new address awaiting confirmation"),
         max_length=254,
         blank=True,
-        help_text=(
+        help_text=_(
             "An address an administrator entered for this person. It replaces the current "
             "address only when its owner confirms it from the e-mail sent to it."
         ),
     )
     mailchimp_last_changed = models.DateTimeField(
-        null=True, blank=True, help_text="Mailchimp's last_changed for this member, if known."
+        _("Mailchimp last changed"),
+        null=True,
+        blank=True,
+        help_text=_("Mailchimp's last_changed for this member, if known."),
     )
 
     objects = SubscriberQuerySet.as_manager()
 
     class Meta:
         ordering = ["email"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
                 name="newsletter_subscriber_email_ci_unique",
-                violation_error_message="A subscriber with this e-mail address already exists.",
+                violation_error_message=_("A subscriber with this e-mail address already exists."),
             )
         ]
 
@@ -132,6 +153,8 @@ class Subscriber(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    full_name.fget.short_description = _("name")  # type: ignore[attr-defined]
+
     @property
     def is_active(self) -> bool:
         """Whether list e-mail (other than a confirmation) may be sent to this address."""
@@ -139,10 +162,10 @@ class Subscriber(models.Model):
 
 
 class ConsentKind(models.TextChoices):
-    SIGNUP = "signup", "Sign-up form"
-    CONFIRMATION = "confirmation", "Confirmation link (double opt-in)"
-    ADMIN = "admin", "Added by an administrator"
-    WITHDRAWAL = "withdrawal", "Withdrawal (unsubscribe)"
+    SIGNUP = "signup", _("Sign-up form")
+    CONFIRMATION = "confirmation", _("Confirmation link (double opt-in)")
+    ADMIN = "admin", _("Added by an administrator")
+    WITHDRAWAL = "withdrawal", _("Withdrawal (unsubscribe)")
 
 
 class Consent(models.Model):
@@ -151,15 +174,24 @@ class Consent(models.Model):
     Rows are only ever added, never edited, so the history stays trustworthy.
     """
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="consents")
-    kind = models.CharField(max_length=12, choices=ConsentKind.choices, default=ConsentKind.SIGNUP)
-    text = models.TextField(help_text="The consent text exactly as shown.")
-    given_at = models.DateTimeField(auto_now_add=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("subscriber"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ConsentKind.choices, default=ConsentKind.SIGNUP
+    )
+    text = models.TextField(_("text"), help_text=_("The consent text exactly as shown."))
+    given_at = models.DateTimeField(_("given at"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    source_url = models.URLField(_("source page"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-given_at", "-pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
 
     def __str__(self) -> str:
         return f"{self.subscriber} at {self.given_at:%Y-%m-%d %H:%M}"

@@ -46,6 +46,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from tests.fakes import mailchimp_segments
+
 ERROR_TYPE = "https://mailchimp.com/developer/marketing/docs/errors/"
 PROBLEM_JSON = "application/problem+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -420,7 +422,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         if fake.delay:
             time.sleep(fake.delay)
-        fault = fake._take_fault()
+        fault = fake._take_fault(self.command, path)
         if fault is not None:
             self._send_fault(*fault)
             return
@@ -480,6 +482,8 @@ class FakeMailchimp:
         self._ids = itertools.count(1000)
         self._frozen_now: datetime | None = None
         self._faults: list[tuple[int, bool]] = []
+        #: [method, path regex, status, body, times left, passes left] from fail_matching().
+        self._matching_faults: list[list[Any]] = []
 
         self.lists: dict[str, FakeList] = {}
         self.campaigns: dict[str, dict[str, Any]] = {}
@@ -611,6 +615,26 @@ class FakeMailchimp:
         with self._lock:
             self._faults.extend([(status, body)] * n)
 
+    def fail_matching(
+        self,
+        method: str,
+        path: str,
+        status: int = 503,
+        body: bool = True,
+        times: int = 1,
+        after: int = 0,
+    ) -> None:
+        """Answer ``times`` requests whose method is ``method`` and whose path (after
+        ``/3.0``) fully matches the regex ``path`` with ``status``, once ``after`` such
+        requests went through; others go on as usual. E.g. the second campaign send
+        fails with ``fail_matching("POST", r"/campaigns/[^/]+/actions/send", after=1)``.
+        Faulted requests are logged but not applied."""
+        HTTPStatus(status)
+        with self._lock:
+            self._matching_faults.append(
+                [method.upper(), re.compile(path), status, body, times, after]
+            )
+
     def _enter(self) -> bool:
         """Count an in-flight request; False if it exceeds ``max_connections``."""
         with self._lock:
@@ -623,9 +647,18 @@ class FakeMailchimp:
         with self._lock:
             self._in_flight -= 1
 
-    def _take_fault(self) -> tuple[int, bool] | None:
+    def _take_fault(self, method: str = "", path: str = "") -> tuple[int, bool] | None:
         with self._lock:
-            return self._faults.pop(0) if self._faults else None
+            if self._faults:
+                return self._faults.pop(0)
+            for rule in self._matching_faults:
+                if rule[4] > 0 and rule[0] == method and rule[1].fullmatch(path):
+                    if rule[5] > 0:
+                        rule[5] -= 1
+                        continue
+                    rule[4] -= 1
+                    return rule[2], rule[3]
+            return None
 
     def _log(self, entry: LoggedRequest) -> None:
         with self._lock:
@@ -1795,14 +1828,36 @@ class FakeMailchimp:
         except KeyError:
             raise _not_found() from None
 
+    def _campaign_recipients(self, c: dict[str, Any]) -> list[str]:
+        """The addresses the campaign's list and segment reach now
+        (tests/fakes/mailchimp_segments.py)."""
+        lst = self.lists.get(c["recipients"].get("list_id") or "")
+        if lst is None:
+            return []
+        members = list(lst.members.values())
+        chosen = mailchimp_segments.recipients(members, c["recipients"].get("segment_opts"))
+        return [m["email_address"] for m in chosen]
+
     def _render_campaign(self, c: dict[str, Any]) -> dict[str, Any]:
         out = {k: _clone(v) for k, v in c.items() if not k.startswith("_")}
         lst = self.lists.get(out["recipients"].get("list_id") or "")
         out["recipients"]["list_name"] = lst.name if lst else ""
-        out["recipients"]["recipient_count"] = len(lst.subscribed_emails()) if lst else 0
+        out["recipients"]["recipient_count"] = len(self._campaign_recipients(c))
         return out
 
     def _merge_campaign(self, c: dict[str, Any], body: dict[str, Any]) -> None:
+        """Apply a create/update body; a segment Mailchimp would refuse is refused
+        before anything changes (docs/mailchimp-api.md §9)."""
+        recipients = body.get("recipients")
+        if isinstance(recipients, dict) and "segment_opts" in recipients:
+            lst = self.lists.get(
+                recipients.get("list_id") or c.get("recipients", {}).get("list_id") or ""
+            )
+            found = mailchimp_segments.problems(
+                recipients["segment_opts"], set(lst.interests) if lst else set()
+            )
+            if found:
+                raise _invalid(found)
         for section in ("recipients", "settings", "tracking", "social_card"):
             value = body.get(section)
             if isinstance(value, dict):
@@ -1918,7 +1973,7 @@ class FakeMailchimp:
         if lst is None:
             check(False, "List", "", "You need to select a list to send to.")
         else:
-            count = len(lst.subscribed_emails())
+            count = len(self._campaign_recipients(c))
             check(
                 count > 0,
                 "List",
@@ -1967,7 +2022,7 @@ class FakeMailchimp:
             raise _bad_request("This campaign has already been sent.")
         if self._not_ready(c):
             raise _bad_request("Your Campaign is not ready to send.")
-        recipients = self.lists[c["recipients"]["list_id"]].subscribed_emails()
+        recipients = self._campaign_recipients(c)
         c.update(status="sent", send_time=_iso(self.now()), emails_sent=len(recipients))
         self.sent_campaigns.append(
             {

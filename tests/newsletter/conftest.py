@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directory.models import Topic
 from newsletter.mailchimp.audience_setup import run_setup
@@ -22,6 +22,20 @@ from newsletter.models.subscribers import subscriber_changed, subscriber_erased
 from tests.fakes.mailchimp import FakeMailchimp
 
 WEBHOOK_SECRET = "hook-secret-7f3a9c"
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """A request to /es/ or /pt-br/ leaves its language active in the test thread
+    (LocaleMiddleware activates it; nothing deactivates it after the test client's
+    response), and so does e-mail rendered without `speaking()`. Each test here
+    starts and ends in the language it found, so none leaks into the next."""
+    before = translation.get_language()
+    yield
+    if before is None:
+        translation.deactivate_all()
+    else:
+        translation.activate(before)
 
 
 @pytest.fixture

@@ -115,3 +115,21 @@ class CrashingBackend(LocmemBackend):
                 type(self).crash_after = None
                 raise ConnectionResetError("SMTP connection lost")
         return super().send_messages(messages)
+
+
+def translate(page: Page, language_code: str, *, publish: bool = True, **fields: Any) -> Page:
+    """A translation of `page` into the locale `language_code` ("es", "pt-br"), as
+    wagtail-localize makes one (Wagtail's `copy_for_translation`, parents included),
+    with `fields` set; published unless `publish=False` (a translator's draft)."""
+    from wagtail.models import Locale
+
+    translation = page.specific.copy_for_translation(
+        Locale.objects.get(language_code=language_code), copy_parents=True
+    )
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    revision = translation.save_revision()
+    if publish:
+        revision.publish()
+    translation.refresh_from_db()
+    return translation

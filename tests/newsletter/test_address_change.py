@@ -73,7 +73,8 @@ def edit(admin_client, person: Subscriber, email: str):
 
 
 def confirm_address_link() -> str:
-    match = re.search(rf"{BASE}(/newsletter/confirm-address/[^/\s]+/)", mail.outbox[-1].body)
+    link = rf"{BASE}((?:/es|/pt-br)?/newsletter/confirm-address/[^/\s]+/)"
+    match = re.search(link, mail.outbox[-1].body)
     assert match, mail.outbox[-1].body
     return match.group(1)
 
@@ -112,13 +113,14 @@ def test_staff_change_waits_for_the_new_owner_then_moves_the_member(
 
     # Opening the link changes nothing; the button does.
     page = client.get(link)
-    assert page.status_code == 200 and "Confirm this address" in page.content.decode()
+    # The page opens in the subscriber's language (Spanish), like the e-mail.
+    assert page.status_code == 200 and "Confirmar esta dirección" in page.content.decode()
     assert OLD not in page.content.decode() and NEW not in page.content.decode()
     person.refresh_from_db()
     assert person.email == OLD
 
     done = client.post(link)
-    assert done.status_code == 200 and "Address confirmed" in done.content.decode()
+    assert done.status_code == 200 and "Dirección confirmada" in done.content.decode()
     person.refresh_from_db()
     assert (person.email, person.pending_email, person.status) == (NEW, "", "subscribed")
     assert person.consents.filter(kind=ConsentKind.CONFIRMATION, text__contains=NEW).exists()
@@ -165,7 +167,7 @@ def test_expired_or_tampered_address_link_changes_nothing(admin_client, client, 
     assert client.post(link[:-4] + "xyz/").status_code == 400
     clock.shift(8 * 86400)
     response = client.post(link)
-    assert response.status_code == 400 and "expired" in response.content.decode()
+    assert response.status_code == 400 and "ha caducado" in response.content.decode()
     person.refresh_from_db()
     assert (person.email, person.pending_email) == (OLD, NEW)
 
@@ -176,7 +178,7 @@ def test_address_taken_in_the_meantime_changes_nothing(admin_client, client):
     link = confirm_address_link()
     Subscriber.objects.create(email=NEW, status=SubscriberStatus.PENDING)
     response = client.post(link)
-    assert response.status_code == 200 and "nothing has been changed" in response.content.decode()
+    assert response.status_code == 200 and "no se ha cambiado nada" in response.content.decode()
     person.refresh_from_db()
     assert (person.email, person.pending_email) == (OLD, "")
 

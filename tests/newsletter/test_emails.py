@@ -149,12 +149,3 @@ def test_footer_preferences_link_opens_the_preferences_page(client, subscriber):
     response = client.get(path)
     assert response.status_code == 200
     assert "a•••@example.org" in response.content.decode()  # masked: the page may be shared
-
-
-def test_translated_template_is_picked_when_present(subscriber, tmp_path, settings):
-    (tmp_path / "newsletter" / "email").mkdir(parents=True)
-    (tmp_path / "newsletter" / "email" / "already_subscribed.es.txt").write_text("Hola {{ x }}")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-    text, html = emails.render_email("already_subscribed", {"x": "Ana"}, "es")
-    assert text == "Hola Ana"
-    assert "already subscribed" in html  # no Spanish HTML: falls back to English

@@ -206,14 +206,24 @@ def test_a_bodyless_429_is_an_error_too(fake, issue) -> None:
         services.send_test(issue, email="editor@batteries.ac.uk")
 
 
-def test_a_refusal_from_mailchimp_quotes_mailchimp(fake, issue) -> None:
+def test_a_refusal_from_mailchimp_quotes_mailchimp(fake, issue, settings) -> None:
+    settings.NEWSLETTER_FROM_EMAIL = "News <newsroom>"  # Mailchimp wants a reply-to address
+    with pytest.raises(CampaignError) as caught:
+        services.send_now(issue)
+    assert "HTTP 400" in caught.value.message
+    assert "Your Campaign is not ready to send." in caught.value.message
+    assert Dispatch.objects.get(issue=issue).state == DispatchState.DRAFT  # nothing went
+
+
+def test_a_campaign_that_went_out_is_never_sent_again(fake, issue) -> None:
     services.send_now(issue)
     dispatch = Dispatch.objects.get(issue=issue)
-    Dispatch.objects.filter(pk=dispatch.pk).update(state=DispatchState.DRAFT)
-    with pytest.raises(CampaignError) as caught:
-        services.send_now(issue)  # Mailchimp itself refuses to send a sent campaign
-    assert "HTTP 400" in caught.value.message
-    assert "This campaign has already been sent." in caught.value.message
+    # As if the answer to the send had been lost: no mark, and a draft again.
+    Dispatch.objects.filter(pk=dispatch.pk).update(state=DispatchState.DRAFT, campaign_sent_at=None)
+    services.send_now(issue)
+    assert len(fake.sent_campaigns) == 1  # Mailchimp was asked, not told to send again
+    dispatch.refresh_from_db()
+    assert dispatch.state == DispatchState.SENT and dispatch.campaign_sent_at is not None
 
 
 def test_mailchimp_unreachable(fake, issue) -> None:
@@ -228,7 +238,7 @@ def test_status_follows_the_campaign(fake, issue, client, django_user_model) -> 
     campaign.update(status="sent", emails_sent=1)  # Mailchimp sent it at the time
     client.force_login(make_editor(django_user_model, "sender", can_send=True))
     page = client.get(reverse("newsletter_issues_sending", args=[issue.pk]))
-    assert "1 e-mails sent" in page.content.decode()
+    assert "1 e-mail sent" in page.content.decode()
     dispatch = Dispatch.objects.get(issue=issue)
     assert (dispatch.state, dispatch.emails_sent) == (DispatchState.SENT, 1)
 

@@ -79,7 +79,7 @@ def test_sign_up_view_sends_nothing_and_does_the_same_work_for_any_address(
     assert new.task.name == member.task.name == tasks.process_signup.name
     assert new.args == ["new@example.org"] and member.args == ["member@example.org"]
     assert new.kwargs == member.kwargs
-    assert new.kwargs["consent_text"] == CONSENT_TEXT
+    assert new.kwargs["consent_text"] == str(CONSENT_TEXT)
 
     # The worker then does what each address calls for.
     for result in recorded_tasks:

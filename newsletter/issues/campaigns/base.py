@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 if TYPE_CHECKING:
+    from newsletter.issues.editions import EditionContent
     from newsletter.issues.models import Dispatch
 
 
@@ -45,13 +47,13 @@ class CampaignBackend(ABC):
     def validate_schedule_time(self, when: datetime) -> None:
         """Refuse a time before anything is changed or any API is called."""
         if timezone.is_naive(when):
-            raise CampaignError("The schedule time needs a time zone.")
+            raise CampaignError(gettext("The schedule time needs a time zone."))
         if when <= timezone.now():
-            raise CampaignError("The schedule time must be in the future.")
+            raise CampaignError(gettext("The schedule time must be in the future."))
 
     @abstractmethod
-    def send_test(self, dispatch: Dispatch, email: str) -> None:
-        """Send the dispatch's content to one address, and nobody else."""
+    def send_test(self, dispatch: Dispatch, email: str, edition: EditionContent) -> None:
+        """Send one edition (a language) of the dispatch to one address, and nobody else."""
 
     @abstractmethod
     def send(self, dispatch: Dispatch) -> None:
@@ -68,3 +70,7 @@ class CampaignBackend(ABC):
     def refresh(self, dispatch: Dispatch) -> dict[str, Any]:
         """Bring the dispatch up to date with the outside world; extra status to show."""
         return {}
+
+    def discard_campaigns(self, campaign_ids: list[str]) -> None:
+        """Delete draft campaigns no edition needs any more (best effort)."""
+        return None

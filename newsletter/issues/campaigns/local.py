@@ -35,6 +35,15 @@ than missing one person once, and the operator can decide otherwise with
 `X-Newsletter-Delivery` header carries the row's id), which makes those rows
 at-least-once.
 
+Languages
+---------
+The rows are per (English issue, subscriber), so a person receives exactly one
+message however many translations there are. Which edition it carries is
+decided when it is sent, from the subscriber's language as it is then: their
+language's published translation, frozen with the dispatch, or English when
+there is none (`Dispatch.edition_for`). The footer and its pages follow the
+message's language.
+
 `STALE_AFTER` (NEWSLETTER_ISSUES_STALE_AFTER seconds, default 300) must be
 longer than one SMTP send (EMAIL_TIMEOUT), so a row another live worker is
 sending right now is never mistaken for an abandoned one.
@@ -52,9 +61,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from newsletter.issues.models import (
     Delivery,
@@ -169,26 +179,38 @@ class LocalBackend(CampaignBackend):
 
     # --- the interface --------------------------------------------------------
 
-    def send_test(self, dispatch: Dispatch, email: str) -> None:
-        """One message to one address, built for that subscriber if there is one, else
-        a stand-in; its footer links lead to a page saying it was a test."""
+    def send_test(self, dispatch: Dispatch, email: str, edition: Any = None) -> None:
+        """One message (one edition: a language) to one address, built for that
+        subscriber if there is one, else a stand-in; its footer links lead to a page
+        saying it was a test."""
         from newsletter.emails import NotMailable, build_list_email
         from newsletter.issues.testmail import point_links_at_test_page
 
+        edition = edition or dispatch
         subscriber = Subscriber.objects.for_email(email).first() or sample_subscriber(email)
         try:
             message = build_list_email(
-                subscriber, f"[Test] {dispatch.subject}", dispatch.text, dispatch.html
+                subscriber,
+                f"[Test] {edition.subject}",
+                edition.text,
+                edition.html,
+                language=edition.language,
             )
         except NotMailable as exc:
-            raise CampaignError(f"{email} is not subscribed to the list ({exc}).") from exc
+            raise CampaignError(
+                gettext("%(email)s is not subscribed to the list (%(reason)s).")
+                % {"email": email, "reason": exc}
+            ) from exc
         message.to = [email]
         point_links_at_test_page(message)
         try:
             message.send()
         except (smtplib.SMTPException, OSError) as exc:
             logger.warning("Test e-mail to %s failed: %s", email, exc)
-            raise CampaignError(f"The mail server did not accept the test e-mail: {exc}") from exc
+            raise CampaignError(
+                gettext("The mail server did not accept the test e-mail: %(error)s")
+                % {"error": exc}
+            ) from exc
 
     def send(self, dispatch: Dispatch, *, enqueue: bool = True) -> None:
         """Queue the background task (after commit, so the worker sees the dispatch);
@@ -215,7 +237,7 @@ class LocalBackend(CampaignBackend):
             state=DispatchState.DRAFT, scheduled_at=None
         )
         if not updated:
-            raise CampaignError("Too late to cancel: the issue has started sending.")
+            raise CampaignError(gettext("Too late to cancel: the issue has started sending."))
         dispatch.refresh_from_db()
 
     def refresh(self, dispatch: Dispatch) -> dict[str, Any]:
@@ -245,6 +267,7 @@ class LocalBackend(CampaignBackend):
         self._settle_interrupted(dispatch, stale, resend_interrupted)
         if progress:
             progress(delivery_counts(dispatch.issue_id))
+        prefetch_related_objects([dispatch], "editions")  # once: edition_for() reads it
         while True:
             batch = list(
                 Delivery.objects.filter(issue_id=dispatch.issue_id, state=DeliveryState.PENDING)
@@ -325,14 +348,16 @@ class LocalBackend(CampaignBackend):
         subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
         if subscriber is None:  # erased mid-send: its row went with it
             return
+        edition = dispatch.edition_for(subscriber.language)
         try:
             message = build_list_email(
                 subscriber,
-                dispatch.subject,
-                dispatch.text,
-                dispatch.html,
+                edition.subject,
+                edition.text,
+                edition.html,
                 connection=connection,
                 headers={"X-Newsletter-Delivery": str(delivery_id)},
+                language=edition.language,
             )
         except NotMailable as exc:
             _set_state(delivery_id, DeliveryState.SKIPPED, str(exc))
@@ -349,7 +374,7 @@ class LocalBackend(CampaignBackend):
                 return
             _release(delivery_id)
             Dispatch.objects.filter(pk=dispatch.pk).update(
-                last_error=f"Sending stopped: {type(exc).__name__}: {exc}"[:2000]
+                last_error=f"{gettext('Sending stopped:')} {type(exc).__name__}: {exc}"[:2000]
             )
             raise
         mark_sent(delivery_id)

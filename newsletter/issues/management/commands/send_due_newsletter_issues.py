@@ -9,18 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from newsletter.issues.campaigns.local import LocalBackend, due_dispatches
 from newsletter.issues.models import Dispatch
 
 
 class Command(BaseCommand):
-    help = "Send scheduled newsletter issues that are due, and resume interrupted ones."
+    help = gettext_lazy(
+        "Send scheduled newsletter issues that are due, and resume interrupted ones."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         due = due_dispatches()
         if not due:
-            self.stdout.write("Nothing due.")
+            self.stdout.write(_("Nothing due."))
             return
         failed = 0
         for dispatch_id in due:
@@ -29,11 +33,17 @@ class Command(BaseCommand):
                 counts = LocalBackend().deliver(dispatch)
             except Exception as exc:  # keep going: other issues may still be sendable
                 failed += 1
-                self.stderr.write(f"{dispatch.issue}: stopped ({exc}); will resume next run.")
+                self.stderr.write(
+                    _("%(issue)s: stopped (%(error)s); will resume next run.")
+                    % {"issue": dispatch.issue, "error": exc}
+                )
                 continue
             self.stdout.write(
-                f"{dispatch.issue}: sent {counts.sent}, skipped {counts.skipped}, "
-                f"failed {counts.failed}, interrupted {counts.unknown}."
+                _(
+                    "%(issue)s: sent %(sent)d, skipped %(skipped)d, failed %(failed)d, "
+                    "interrupted %(unknown)d."
+                )
+                % {"issue": dispatch.issue, **counts.as_dict()}
             )
         if failed:
             raise SystemExit(1)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.progress import ProgressBar
 from newsletter.issues import services
@@ -24,53 +26,60 @@ from newsletter.issues.models import (
 
 
 class Command(BaseCommand):
-    help = "Send, or resume sending, a newsletter issue with the site's own e-mail backend."
+    help = gettext_lazy(
+        "Send, or resume sending, a newsletter issue with the site's own e-mail backend."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("issue", type=int, help="The issue page's id.")
+        parser.add_argument("issue", type=int, help=_("The issue page's id."))
         parser.add_argument(
             "--start",
             action="store_true",
-            help="Start sending an issue that was never sent (freezes its latest revision).",
+            help=_("Start sending an issue that was never sent (freezes its latest revision)."),
         )
         parser.add_argument(
-            "--now", action="store_true", help="Send a scheduled issue now, without waiting."
+            "--now", action="store_true", help=_("Send a scheduled issue now, without waiting.")
         )
         parser.add_argument(
             "--resend-interrupted",
             action="store_true",
-            help=(
+            help=_(
                 "Also send to recipients whose delivery was interrupted by a crash and may "
                 "or may not have arrived (at-least-once for them; check the mail log first)."
             ),
         )
-        parser.add_argument("--batch-size", type=int, default=None)
+        parser.add_argument(
+            "--batch-size", type=int, default=None, help=_("Messages per SMTP connection.")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         issue = NewsletterIssuePage.objects.filter(pk=options["issue"]).first()
         if issue is None:
-            raise CommandError(f"No newsletter issue with id {options['issue']}.")
+            raise CommandError(_("No newsletter issue with id %(id)s.") % {"id": options["issue"]})
         dispatch = Dispatch.objects.filter(issue=issue).first()
         if dispatch is None or dispatch.state == DispatchState.DRAFT:
             if not options["start"]:
-                raise CommandError("This issue has not been sent; use --start to send it.")
+                raise CommandError(_("This issue has not been sent; use --start to send it."))
             try:
                 dispatch = services.send_now(issue, enqueue=False)
             except CampaignError as exc:
                 raise CommandError(exc.message) from exc
         if dispatch.backend != DispatchBackend.LOCAL:
-            raise CommandError("This issue is a Mailchimp campaign; Mailchimp sends it.")
+            raise CommandError(_("This issue is a Mailchimp campaign; Mailchimp sends it."))
         if dispatch.state == DispatchState.SCHEDULED:
             if not options["now"]:
                 raise CommandError(
-                    f"Scheduled for {dispatch.scheduled_at:%Y-%m-%d %H:%M %Z}; use --now."
+                    _("Scheduled for %(when)s; use --now.")
+                    % {"when": f"{dispatch.scheduled_at:%Y-%m-%d %H:%M %Z}"}
                 )
             Dispatch.objects.filter(pk=dispatch.pk, state=DispatchState.SCHEDULED).update(
                 state=DispatchState.QUEUED
             )
             dispatch.refresh_from_db()
         if dispatch.state == DispatchState.SENT and not options["resend_interrupted"]:
-            self.stdout.write(f"Already sent: {_summary(services.status(issue))}")
+            self.stdout.write(
+                _("Already sent: %(summary)s") % {"summary": _summary(services.status(issue))}
+            )
             return
         if dispatch.state == DispatchState.SENT:
             Dispatch.objects.filter(pk=dispatch.pk).update(state=DispatchState.SENDING)
@@ -80,7 +89,9 @@ class Command(BaseCommand):
         try:
             counts = LocalBackend().deliver(
                 dispatch,
-                progress=lambda counts: bar("Sending", counts.done, counts.total, _detail(counts)),
+                progress=lambda counts: bar(
+                    _("Sending"), counts.done, counts.total, _detail(counts)
+                ),
                 resend_interrupted=options["resend_interrupted"],
                 size=options["batch_size"],
             )
@@ -88,20 +99,25 @@ class Command(BaseCommand):
             bar.close()
         dispatch.refresh_from_db()
         self.stdout.write(
-            f"{dispatch.get_state_display()}: sent {counts.sent}, skipped {counts.skipped}, "
-            f"failed {counts.failed}, interrupted {counts.unknown}, pending {counts.pending}."
+            _(
+                "%(state)s: sent %(sent)d, skipped %(skipped)d, failed %(failed)d, "
+                "interrupted %(unknown)d, pending %(pending)d."
+            )
+            % {"state": dispatch.get_state_display(), **counts.as_dict()}
         )
         if counts.unknown:
             self.stdout.write(
-                "Interrupted deliveries were not resent (at-most-once). Check the mail log "
-                "for their X-Newsletter-Delivery ids; --resend-interrupted sends them again."
+                _(
+                    "Interrupted deliveries were not resent (at-most-once). Check the mail log "
+                    "for their X-Newsletter-Delivery ids; --resend-interrupted sends them again."
+                )
             )
 
 
 def _detail(counts: Counts) -> str:
     return (
-        f"(sent {counts.sent}, skipped {counts.skipped}, failed {counts.failed}, "
-        f"interrupted {counts.unknown})"
+        _("(sent %(sent)d, skipped %(skipped)d, failed %(failed)d, interrupted %(unknown)d)")
+        % counts.as_dict()
     )
 
 

@@ -5,38 +5,48 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from newsletter.mailchimp.audience_setup import run_setup
 from newsletter.mailchimp.client import MailchimpError, is_configured
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Link Mailchimp's 'Topics' interest category and one interest per topic "
         "(creating what is missing) and register the webhook. Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--no-webhook", action="store_true", help="Only the interests, not the webhook."
+            "--no-webhook", action="store_true", help=_("Only the interests, not the webhook.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not is_configured():
-            raise CommandError("Set MAILCHIMP_API_KEY and MAILCHIMP_AUDIENCE_ID first.")
+            raise CommandError(_("Set MAILCHIMP_API_KEY and MAILCHIMP_AUDIENCE_ID first."))
         try:
             report = run_setup(webhook=not options["no_webhook"])
         except MailchimpError as err:
             raise CommandError(f"Mailchimp: {err}") from err
-        verb = "created" if report.category_created else "linked"
-        self.stdout.write(f"Interest category 'Topics' {verb}: {report.category_id}")
+        if report.category_created:
+            line = _("Interest category 'Topics' created: %(id)s")
+        else:
+            line = _("Interest category 'Topics' linked: %(id)s")
+        self.stdout.write(line % {"id": report.category_id})
         for name in report.interests_created:
-            self.stdout.write(f"  interest created: {name}")
+            self.stdout.write("  " + _("interest created: %(name)s") % {"name": name})
         for name in report.interests_linked:
-            self.stdout.write(f"  interest linked: {name}")
+            self.stdout.write("  " + _("interest linked: %(name)s") % {"name": name})
         if report.webhook_id:
-            verb = "registered" if report.webhook_created else "already registered"
-            self.stdout.write(f"Webhook {verb}: {report.webhook_url}")
+            if report.webhook_created:
+                line = _("Webhook registered: %(url)s")
+            else:
+                line = _("Webhook already registered: %(url)s")
+            self.stdout.write(line % {"url": report.webhook_url})
         for note in report.notes:
             self.stderr.write(note)
-        self.stdout.write(self.style.SUCCESS(f"Done in {report.calls} API calls."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Done in %(calls)d API calls.") % {"calls": report.calls})
+        )
