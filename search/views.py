@@ -384,7 +384,7 @@ def _site_items(pages: list[Page], terms: list[str]) -> list[dict]:
 
     Summaries of news items come in one query for the page of results.
     """
-    from website.models import NewsPage
+    from editorial.models import NewsPage
 
     news_ids = [page.pk for page in pages if page.specific_class is NewsPage]
     summaries = dict(

@@ -36,7 +36,7 @@ from wagtail.models import Orderable, Page
 from .panels import IssueStatusPanel
 
 if TYPE_CHECKING:
-    from website.models import NewsPage
+    from editorial.models import NewsPage
 
     from .rendering import RenderedIssue
 
@@ -198,7 +198,7 @@ class NewsletterIssuePage(Page):
         Works on unsaved instances too (Wagtail's preview builds one from the form),
         because `items` and `digest_topics` are cluster relations.
         """
-        from website.models import NewsPage
+        from editorial.models import NewsPage
 
         if self.mode == IssueMode.DIGEST:
             since = timezone.localdate() - timedelta(days=self.digest_days)
@@ -244,7 +244,7 @@ class NewsletterIssueItem(Orderable):
 
     issue = ParentalKey(NewsletterIssuePage, on_delete=models.CASCADE, related_name="items")
     news_page = models.ForeignKey(
-        "website.NewsPage", on_delete=models.CASCADE, related_name="+", verbose_name="news item"
+        "editorial.NewsPage", on_delete=models.CASCADE, related_name="+", verbose_name="news item"
     )
 
     panels = [FieldPanel("news_page")]

@@ -1,0 +1,23 @@
+"""Editorial models, one module per kind of content; import them from here."""
+
+# --- News (editorial/models/news.py) ---
+from editorial.models.news import NewsIndexPage, NewsPage
+
+# --- Opportunities (editorial/models/opportunities.py) ---
+from editorial.models.opportunities import (
+    OpportunityIndexPage,
+    OpportunityKind,
+    OpportunityPage,
+    Region,
+)
+
+__all__ = [
+    # News
+    "NewsIndexPage",
+    "NewsPage",
+    # Opportunities
+    "OpportunityIndexPage",
+    "OpportunityKind",
+    "OpportunityPage",
+    "Region",
+]
