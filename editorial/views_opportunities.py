@@ -297,3 +297,28 @@ def json_ld(page: OpportunityPage, request: HttpRequest, topics: list[Topic]) ->
             data["about"] = [{"@type": "Thing", "name": topic.name} for topic in topics]
         return data
     return None
+
+
+# --------------------------------------------------------------------------------------
+# Site-wide search
+# --------------------------------------------------------------------------------------
+
+
+def search_details(page_ids: list[int], request: HttpRequest) -> dict[int, dict[str, Any]]:
+    """What a search result card shows of each opportunity: kind, host, summary, and the
+    deadline in its zone and the visitor's. One query for a page of results."""
+    if not page_ids:
+        return {}
+    now = timezone.now()
+    zone = visitor_zone(request)
+    pages = OpportunityPage.objects.filter(pk__in=page_ids).select_related("host")
+    return {
+        page.pk: {
+            "kind": page.get_kind_display(),
+            "host": page.host_name,
+            "summary": page.summary,
+            "deadline": dual_time(page.closes_at, page.time_zone, zone),
+            "closed": not page.is_open(now),
+        }
+        for page in pages
+    }
