@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -64,17 +64,21 @@ class IndexFeed(Feed):
     def link(self, obj: Topic | None) -> str:
         return self.index.get_url(self.request) or "/"
 
-    def language(self, obj: Topic | None) -> str:
-        return translation.get_language() or settings.LANGUAGE_CODE
-
     def item_title(self, item: Page) -> str:
         return item.title
 
     def item_link(self, item: Page) -> str:
         return item.get_url(self.request)
 
-    def item_updateddate(self, item: Page) -> datetime | None:
-        return item.last_published_at
+    def item_updateddate(self, item: Page) -> datetime:
+        """Atom requires it of every entry: the last publication, else the first date
+        the item has."""
+        return (
+            item.last_published_at
+            or self.item_pubdate(item)
+            or item.latest_revision_created_at
+            or timezone.now()
+        )
 
     def item_categories(self, item: Page) -> list[str]:
         return [topic.label for topic in item.topics.all()]

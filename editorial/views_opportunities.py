@@ -146,7 +146,7 @@ def listing_context(index: OpportunityIndexPage, request: HttpRequest) -> dict[s
 
 def feed_urls(index: OpportunityIndexPage, request: HttpRequest, topic: str = "") -> dict:
     """The RSS and Atom addresses of the listing (of one topic's, if given)."""
-    base = (index.get_url(request) or "/").rstrip("/")
+    base = index.get_url(request) or "/"
     route = "topic_feed" if topic else "feed"
     extra = {"topic": topic} if topic else {}
     return {

@@ -23,7 +23,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from editorial.models import NewsPage, OpportunityKind, OpportunityPage
-from editorial.models.opportunities import CLOSING_SOON
+from editorial.models.opportunities import Status
 
 # ======================================================================================
 # News and opportunities
@@ -67,11 +67,9 @@ class PageState(django_filters.ChoiceFilter):
 
 
 class Deadline(django_filters.ChoiceFilter):
-    CHOICES = [
-        ("open", _("Open")),
-        ("closing-soon", _("Closing within 14 days")),
-        ("closed", _("Closed")),
-    ]
+    """The public listing's deadline filter, for editors."""
+
+    CHOICES = Status.choices
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Deadline"))
@@ -82,12 +80,12 @@ class Deadline(django_filters.ChoiceFilter):
 
     def filter(self, qs, value):
         now = timezone.now()
-        if value == "open":
-            return qs.filter(closes_at__gt=now)
-        if value == "closing-soon":
-            return qs.filter(closes_at__gt=now, closes_at__lte=now + CLOSING_SOON)
-        if value == "closed":
-            return qs.filter(closes_at__lte=now)
+        if value == Status.OPEN:
+            return qs.open_at(now)
+        if value == Status.CLOSING_SOON:
+            return qs.closing_soon_at(now)
+        if value == Status.CLOSED:
+            return qs.closed_at(now)
         return qs
 
 

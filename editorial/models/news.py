@@ -49,7 +49,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
             .order_by("-date", "-pk")
         )
         context["page_obj"] = Paginator(items, NEWS_PAGE_SIZE).get_page(request.GET.get("page"))
-        base = (self.get_url(request) or "/").rstrip("/")
+        base = self.get_url(request) or "/"
         context["feeds"] = {
             flavour: base + self.reverse_subpage("feed", kwargs={"flavour": flavour})
             for flavour in ("rss", "atom")

@@ -24,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalManyToManyField
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -35,6 +36,12 @@ from wagtail.search import index
 from directory.choices import LATIN_AMERICA, UK_COUNTRIES, CareerStage
 from editorial.models.common import ChoiceListField, TimeZoneField, has_choice
 from editorial.opportunity_forms import OpportunityPageForm
+
+
+def string_list() -> serializers.ListField:
+    """How the API serialises a `ChoiceListField` (a list, not its stored text)."""
+    return serializers.ListField(child=serializers.CharField())
+
 
 #: "Closing soon" in the listing's filter: the deadline is at most this far away.
 CLOSING_SOON = timedelta(days=14)
@@ -305,9 +312,9 @@ class OpportunityPage(RoutablePageMixin, Page):
         APIField("opens_at"),
         APIField("closes_at"),
         APIField("time_zone"),
-        APIField("eligible_regions"),
+        APIField("eligible_regions", serializer=string_list()),
         APIField("eligible_country_codes"),
-        APIField("career_stages"),
+        APIField("career_stages", serializer=string_list()),
         APIField("topic_slugs"),
         APIField("how_to_apply"),
         APIField("apply_url"),
