@@ -184,6 +184,12 @@ class OpportunityIndexPage(RoutablePageMixin, Page):
         context.update(listing_context(self, request))
         return context
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # The cards show deadlines in the visitor's zone, read from the `tz` cookie.
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
     @re_path(r"^feed/(?P<flavour>rss|atom)/$")
     def feed(self, request, flavour: str):
         from editorial.feeds import OpportunityFeed
