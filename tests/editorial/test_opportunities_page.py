@@ -10,11 +10,12 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.urls import reverse
 
 from editorial.models import OpportunityKind
 from tests.conftest import CLOCK_START
 from tests.editorial.opportunity_support import OpportunityPageFactory
-from tests.factories import InstitutionFactory
+from tests.factories import InstitutionFactory, ResearcherPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,13 @@ def test_no_form_without_an_address_or_after_the_deadline(client, kwargs):
     assert client.post(contact_url(page), MESSAGE).status_code == 404
     assert "contact/" not in client.get(page.url).content.decode()
     assert mail.outbox == []
+
+
+def test_the_per_sender_allowance_is_shared_with_the_directorys_form(client, settings):
+    settings.DIRECTORY_CONTACT_RATE = (1, 3600)
+    researcher = ResearcherPageFactory(email="someone@uni.example.org")
+    response = client.post(reverse("directory:contact", args=[researcher.pk]), MESSAGE)
+    assert response.status_code == 302
+    page = OpportunityPageFactory(contact_email=SECRET)
+    assert client.post(contact_url(page), MESSAGE).status_code == 429
+    assert [message.to for message in mail.outbox] == [["someone@uni.example.org"]]
