@@ -1,19 +1,156 @@
-"""Editors' admin for editorial content."""
+"""The editorial content in the Wagtail admin: one menu, a flat listing per content type.
 
-# --- Events (editorial/models/events.py) ---
-# Events are pages: moderation (workflows) and scheduled publishing ("go live" and
-# "expiry" dates in the page's settings) are Wagtail's own. "Events" in the admin
-# menu is a flat listing of every event, filtered by kind, state and date.
+Pages keep Wagtail's own moderation (workflows) and scheduled publishing ("go live"
+and "expiry" dates in the page's settings tab); the listings add filters by kind,
+state and deadline, so an editor finds "fellowships closing this fortnight" without
+walking the page tree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from editorial.models import EventKind, EventPage
+from editorial.models import EventKind, EventPage, NewsPage, OpportunityKind, OpportunityPage
+from editorial.models.opportunities import Status
+
+# ======================================================================================
+# News and opportunities
+# ======================================================================================
+
+
+class PageState(django_filters.ChoiceFilter):
+    """Live, draft, scheduled, or waiting in a moderation workflow."""
+
+    CHOICES = [
+        ("live", _("Live")),
+        ("draft", _("Draft (not live)")),
+        ("changes", _("Live, with unpublished changes")),
+        ("scheduled", _("Scheduled")),
+        ("moderation", _("In moderation")),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("State"))
+        kwargs.setdefault("choices", self.CHOICES)
+        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault("empty_label", _("All"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value == "live":
+            return qs.filter(live=True)
+        if value == "draft":
+            return qs.filter(live=False)
+        if value == "changes":
+            return qs.filter(live=True, has_unpublished_changes=True)
+        if value == "scheduled":
+            now = timezone.now()
+            return qs.filter(
+                Q(go_live_at__gt=now) | Q(latest_revision__approved_go_live_at__gt=now)
+            )
+        if value == "moderation":
+            # The listing's queryset is of the specific model, so the specific relation.
+            return qs.filter(_specific_workflow_states__status="in_progress").distinct()
+        return qs
+
+
+class Deadline(django_filters.ChoiceFilter):
+    """The public listing's deadline filter, for editors."""
+
+    CHOICES = Status.choices
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Deadline"))
+        kwargs.setdefault("choices", self.CHOICES)
+        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault("empty_label", _("All"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        now = timezone.now()
+        if value == Status.OPEN:
+            return qs.open_at(now)
+        if value == Status.CLOSING_SOON:
+            return qs.closing_soon_at(now)
+        if value == Status.CLOSED:
+            return qs.closed_at(now)
+        return qs
+
+
+class NewsFilterSet(PageFilterSet):
+    state = PageState()
+
+    class Meta:
+        model = NewsPage
+        fields = []
+
+
+class OpportunityFilterSet(PageFilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=OpportunityKind.choices,
+        widget=forms.RadioSelect,
+        empty_label=_("All"),
+    )
+    state = PageState()
+    deadline = Deadline()
+
+    class Meta:
+        model = OpportunityPage
+        fields = []
+
+
+def deadline_column(page: OpportunityPage) -> str:
+    if page.closes_at is None:
+        return ""
+    return date_format(timezone.localtime(page.closes_at), "SHORT_DATETIME_FORMAT")
+
+
+class NewsListingViewSet(PageListingViewSet):
+    model = NewsPage
+    name = "news_items"
+    url_prefix = "editorial/news"
+    icon = "doc-full"
+    menu_label = _("News")
+    filterset_class = NewsFilterSet
+
+
+class OpportunityListingViewSet(PageListingViewSet):
+    model = OpportunityPage
+    name = "opportunities"
+    url_prefix = "editorial/opportunities"
+    icon = "pick"
+    menu_label = _("Opportunities")
+    filterset_class = OpportunityFilterSet
+    columns = [
+        *IndexView.base_columns,
+        Column("kind", label=_("Kind"), accessor="get_kind_display", width="16%"),
+        Column(
+            "deadline",
+            label=_("Deadline"),
+            accessor=deadline_column,
+            sort_key="closes_at",
+            width="16%",
+        ),
+    ]
+
+
+# ======================================================================================
+# Events: filtered by kind, state and start date
+# ======================================================================================
 
 
 class EventFilterSet(PageFilterSet):
@@ -53,8 +190,6 @@ class EventListingViewSet(PageListingViewSet):
     url_prefix = "editorial/events"
     icon = "date"
     menu_label = _("Events")
-    menu_order = 210
-    add_to_admin_menu = True
     index_view_class = EventIndexView
     filterset_class = EventFilterSet
     columns = [
@@ -65,6 +200,18 @@ class EventListingViewSet(PageListingViewSet):
     ]
 
 
+# ======================================================================================
+# The "Editorial" menu (other content types add their viewsets to `items`)
+# ======================================================================================
+
+
+class EditorialViewSetGroup(ViewSetGroup):
+    menu_label = _("Editorial")
+    menu_icon = "doc-full-inverse"
+    menu_order = 140
+    items = (NewsListingViewSet, OpportunityListingViewSet, EventListingViewSet)
+
+
 @hooks.register("register_admin_viewset")
-def register_event_listing() -> EventListingViewSet:
-    return EventListingViewSet()
+def register_editorial_viewsets():
+    return EditorialViewSetGroup()

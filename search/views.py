@@ -408,7 +408,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
             page_obj = paginator.page(request.GET.get("page", 1))
         except (EmptyPage, PageNotAnInteger):
             page_obj = paginator.page(1)
-        page_obj.items = _site_items(list(page_obj.object_list), terms)
+        page_obj.items = _site_items(list(page_obj.object_list), terms, request)
         researchers = get_engine().search(SearchQuery(text=text, page_size=3))
     params = {"q": text} if text else {}
     return render(
@@ -426,27 +426,35 @@ def site_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _site_items(pages: list[Page], terms: list[str]) -> list[dict]:
+def _site_items(pages: list[Page], terms: list[str], request: HttpRequest) -> list[dict]:
     """Title, URL, kind and a highlighted summary for each page found.
 
-    Summaries of news items come in one query for the page of results.
+    Summaries of news items come in one query for the page of results, and so do the
+    details of opportunities (kind, host, deadline), which their result cards show.
     """
-    from website.models import NewsPage
+    from editorial.models import NewsPage, OpportunityPage
+    from editorial.views_opportunities import search_details
 
     news_ids = [page.pk for page in pages if page.specific_class is NewsPage]
     summaries = dict(
         NewsPage.objects.filter(pk__in=news_ids).values_list("pk", "summary") if news_ids else []
     )
+    opportunities = search_details(
+        [page.pk for page in pages if page.specific_class is OpportunityPage], request
+    )
     items = []
     for page in pages:
-        summary = summaries.get(page.pk) or page.search_description
+        details = opportunities.get(page.pk)
+        summary = summaries.get(page.pk) or (details or {}).get("summary")
+        summary = summary or page.search_description
         kind = page.specific_class._meta.verbose_name if page.specific_class else _("page")
         items.append(
             {
                 "title": highlight_text(page.title, terms),
                 "url": page.get_url(),
-                "kind": str(kind),
+                "kind": details["kind"] if details else str(kind),
                 "summary": make_snippet([summary], terms) if summary else "",
+                "opportunity": details,
             }
         )
     return items

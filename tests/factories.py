@@ -16,7 +16,7 @@ from directory.models import (
     ResearcherPublication,
     Topic,
 )
-from website.models import NewsIndexPage, NewsPage
+from editorial.models import NewsIndexPage, NewsPage
 
 fake_es = Faker("es_ES")
 

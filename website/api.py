@@ -1,7 +1,10 @@
 """Wagtail API v2 for pages.
 
 Only fields listed in a model's `api_fields` are served, and researcher e-mail
-addresses are in none of them; asking for `?fields=email` is a 400. Hostile
+addresses are in none of them; asking for `?fields=email` is a 400. The same holds
+for the contact address of an opportunity (`editorial.OpportunityPage.contact_email`);
+news and opportunities are served with their public fields only
+(`?type=editorial.NewsPage`, `?type=editorial.OpportunityPage`). Hostile
 query values (see `website.api_input`) are a 400 too, never a 500. Error texts come
 in the caller's language (`?lang=es`, or Accept-Language; `website.api_messages`).
 

@@ -134,7 +134,8 @@ def load_demo_data(
     """
     from directory.fictional import INSTITUTIONS, ensure_institutions, generate_researchers
     from directory.fictional import write_researchers as write
-    from website.models import NewsIndexPage, SiteSettings
+    from editorial.models import NewsIndexPage
+    from website.models import SiteSettings
 
     started = time.perf_counter()
     if demo_data_present():
@@ -257,7 +258,7 @@ def _create_facilities(institutions: dict[str, Institution], user) -> int:
 
 def _publish_news(news_index: Page, user, banners: dict) -> int:
     """News items through the ordinary Wagtail route: add_child, then publish a revision."""
-    from website.models import NewsPage
+    from editorial.models import NewsPage
 
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     today = timezone.localdate()

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0008_profile_languages_and_labels'),
+        ("directory", "0008_profile_languages_and_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='facility',
-            name='access',
-            field=models.CharField(choices=[('open', 'Open access'), ('open-call', 'Open call for proposals'), ('collaboration', 'By collaboration'), ('fee-based', 'Fee-based service'), ('internal', 'Internal only')], db_index=True, default='collaboration', max_length=20, verbose_name='access model'),
+            model_name="facility",
+            name="access",
+            field=models.CharField(
+                choices=[
+                    ("open", "Open access"),
+                    ("open-call", "Open call for proposals"),
+                    ("collaboration", "By collaboration"),
+                    ("fee-based", "Fee-based service"),
+                    ("internal", "Internal only"),
+                ],
+                db_index=True,
+                default="collaboration",
+                max_length=20,
+                verbose_name="access model",
+            ),
         ),
     ]

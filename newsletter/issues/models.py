@@ -41,7 +41,7 @@ from .editions import Edition, EditionContent  # noqa: F401 (Edition: registered
 from .panels import IssueStatusPanel
 
 if TYPE_CHECKING:
-    from website.models import NewsPage
+    from editorial.models import NewsPage
 
     from .rendering import RenderedIssue
 
@@ -289,7 +289,10 @@ class NewsletterIssueItem(Orderable):
 
     issue = ParentalKey(NewsletterIssuePage, on_delete=models.CASCADE, related_name="items")
     news_page = models.ForeignKey(
-        "website.NewsPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("news item")
+        "editorial.NewsPage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("news item"),
     )
 
     panels = [FieldPanel("news_page")]

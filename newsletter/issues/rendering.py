@@ -29,7 +29,7 @@ from wagtail.rich_text import expand_db_html
 from common.base_url import base_url
 
 if TYPE_CHECKING:
-    from website.models import NewsPage
+    from editorial.models import NewsPage
 
     from .models import NewsletterIssuePage
 

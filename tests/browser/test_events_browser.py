@@ -56,7 +56,8 @@ def test_add_an_event_to_the_calendar(open_tab, live_server, seminar):
         tab.get_by_role("link", name="Download the event").click()
     download = download_info.value
     assert download.suggested_filename == "brine-chemistry-seminar.ics"
-    calendar = icalendar.Calendar.from_ical(open(download.path(), "rb").read())
+    with open(download.path(), "rb") as ics:
+        calendar = icalendar.Calendar.from_ical(ics.read())
     (event,) = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == "Brine chemistry seminar"
     assert event["DTSTART"].params["TZID"] == "America/Santiago"

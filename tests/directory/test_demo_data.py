@@ -27,8 +27,9 @@ from directory.models import (
     Topic,
 )
 from directory.validators import validate_doi, validate_orcid
+from editorial.models import NewsIndexPage, NewsPage
 from tests.factories import ResearcherPageFactory
-from website.models import NewsIndexPage, NewsPage, SiteSettings
+from website.models import SiteSettings
 
 NOTICE = "the researchers, institutions and news on this site are fictional examples"
 SMALL = 20  # covers every country (the first 8 records visit each) and keeps this fast

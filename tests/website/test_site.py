@@ -11,6 +11,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from directory.models import DirectoryIndexPage, Institution, ResearcherPage, Topic
+from editorial.models import NewsIndexPage, NewsPage, OpportunityIndexPage
 from newsletter.issues.models import NewsletterIndexPage
 from tests.factories import (
     InstitutionFactory,
@@ -19,7 +20,7 @@ from tests.factories import (
     directory_index,
     news_index,
 )
-from website.models import HomePage, NewsIndexPage, NewsPage
+from website.models import HomePage
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -47,7 +48,8 @@ class PageTreeTests(WagtailPageTestCase):
 
     def test_allowed_subpage_types(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {DirectoryIndexPage, NewsIndexPage, NewsletterIndexPage}
+            HomePage,
+            {DirectoryIndexPage, NewsIndexPage, OpportunityIndexPage, NewsletterIndexPage},
         )
         self.assertAllowedSubpageTypes(DirectoryIndexPage, {ResearcherPage})
         self.assertAllowedSubpageTypes(NewsIndexPage, {NewsPage})

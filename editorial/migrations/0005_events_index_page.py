@@ -56,7 +56,7 @@ def create_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0001_events"),
+        ("editorial", "0004_events"),
         ("website", "0002_initial_pages"),
     ]
     operations = [migrations.RunPython(create_index, migrations.RunPython.noop)]

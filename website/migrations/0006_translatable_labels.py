@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("website", "0004_locales"),
+        ("website", "0005_news_moves_to_editorial"),
     ]
 
     operations = [

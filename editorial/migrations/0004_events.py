@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("directory", "0004_taxonomy_translations"),
+        ("editorial", "0003_opportunities_index_page"),
         ("wagtailcore", "0098_apitoken"),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0004_taxonomy_translations"),
         ("newsletter", "0004_translatable_labels"),
-        ("newsletter_issues", "0002_newsletter_archive_page"),
+        ("newsletter_issues", "0003_news_items_in_editorial"),
         ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
