@@ -1,6 +1,8 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 #: Where the test clock starts: a minute past an hour, so that fixed rate-limit
 #: windows (a minute, an hour) cannot turn over in the middle of a test.
@@ -23,3 +25,16 @@ def clock(time_machine):
     """
     time_machine.move_to(CLOCK_START, tick=False)
     return time_machine
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts, and leaves, in the site's default language.
+
+    LocaleMiddleware activates the language of each request (/es/, /pt-br/) for the
+    thread and never deactivates it, so without this a request in Spanish would leave
+    the next test's import messages, e-mails and labels in Spanish.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

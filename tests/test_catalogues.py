@@ -38,6 +38,18 @@ def test_no_message_is_untranslated_or_fuzzy(po_path):
 
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=_ids(CATALOGUES))
+def test_every_plural_entry_has_every_form_of_its_language(po_path):
+    """Spanish has three plural forms (one, "many" for round millions, other): an entry
+    with two would make `ngettext` fall back to English for 2, 3, …"""
+    catalogue = polib.pofile(str(po_path))
+    forms = int(catalogue.metadata["Plural-Forms"].split("nplurals=")[1].split(";")[0])
+    for entry in catalogue:
+        if entry.msgid_plural and not entry.obsolete:
+            assert sorted(int(k) for k in entry.msgstr_plural) == list(range(forms)), entry.msgid
+            assert all(entry.msgstr_plural.values()), f"{po_path}: {entry.msgid!r}"
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=_ids(CATALOGUES))
 def test_translations_keep_every_placeholder(po_path):
     for entry in polib.pofile(str(po_path)):
         if entry.obsolete:
