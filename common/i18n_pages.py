@@ -53,9 +53,10 @@ class LocaleFallbackMixin:
     cached on the request, as Wagtail's own method caches them.
     """
 
-    #: Whether a visitor reading this page in another language is told so. Profiles
-    #: set it to False: they are rendered in the visitor's language.
-    untranslated_note_shown = True
+    #: True for pages that are one page in every language, rendered in the visitor's
+    #: (a researcher's profile): never translated, so never noted as untranslated,
+    #: and their alternates need no lookup of translations.
+    rendered_in_every_language = False
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
         try:
@@ -105,16 +106,41 @@ class LocaleFallbackMixin:
 
     @property
     def content_language(self) -> str:
-        """The language the page's text is written in (an alias shows its source's)."""
+        """The language the page's text is written in (an alias shows its source's).
+
+        Read from the tree the page lives in (the site root paths, cached), not from
+        `page.locale`: no query, except for an alias, which fetches its source.
+        """
         source = self.alias_of if self.alias_of_id else self  # type: ignore[attr-defined]
-        return normalize_language(source.locale.language_code)
+        return tree_language(source) or settings.LANGUAGE_CODE
 
     @property
     def untranslated_note(self) -> str:
         """The note for a visitor whose language this page is not in yet, or ""."""
-        if not self.untranslated_note_shown or self.content_language == current_language():
+        if self.rendered_in_every_language or self.content_language == current_language():
             return ""
         return str(UNTRANSLATED_NOTE)
+
+
+def tree_language(page: Any, request: HttpRequest | None = None) -> str | None:
+    """The language of the site root (the home page's translation) `page` lives under.
+
+    Wagtail caches the site root paths (in the cache, and on `request` when given), so
+    this costs no query; None for a page under no site (a new page being previewed).
+    """
+    roots = page._get_relevant_site_root_paths(request)
+    return normalize_language(roots[0].language_code) if roots else None
+
+
+def translations_may_exist(page: Any, request: HttpRequest | None = None) -> bool:
+    """Whether `page` can have translations at all, without a query: not a page rendered
+    in every language, and some site root has been translated (wagtail-localize puts
+    every translation below a translated, or aliased, home page)."""
+    if getattr(page, "rendered_in_every_language", False):
+        return False
+    return any(
+        root.language_code != settings.LANGUAGE_CODE for root in page._get_site_root_paths(request)
+    )
 
 
 def _in_active_locale(result: Any) -> Any:

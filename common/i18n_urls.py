@@ -18,6 +18,7 @@ from django.urls import translate_url
 from django.utils import translation
 
 from common.i18n import LANGUAGE_CODES
+from common.i18n_pages import translations_may_exist, tree_language
 
 
 def language_tag(code: str) -> str:
@@ -38,17 +39,23 @@ def path_in_language(url: str, language: str) -> str:
 
 
 def page_urls(page: Any, request: HttpRequest | None = None) -> dict[str, str]:
-    """A Wagtail page's URL in each interface language (one query).
+    """A Wagtail page's URL in each interface language.
 
     A language with a live translation gets the translation's URL (its own slugs);
     the others get the default-locale original under their prefix, which the
     original serves with that interface (common.i18n_pages). A page that exists
     only in a translated tree has no URL in the languages it lacks.
+
+    One query, to list the translations, and none at all while no home page has been
+    translated (nothing else can be) or for a page rendered in every language.
     """
-    translations = {
-        other.locale.language_code: other
-        for other in page.get_translations(inclusive=True).live().select_related("locale")
-    }
+    if translations_may_exist(page, request):
+        translations = {
+            other.locale.language_code: other
+            for other in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+    else:
+        translations = {tree_language(page, request) or settings.LANGUAGE_CODE: page}
     original = translations.get(settings.LANGUAGE_CODE)
     urls: dict[str, str] = {}
     for language in LANGUAGE_CODES:

@@ -107,7 +107,7 @@ class ResearcherPage(LocaleFallbackMixin, Page):
     (common/i18n_pages.py): no "not yet translated" note.
     """
 
-    untranslated_note_shown = False
+    rendered_in_every_language = True
 
     given_name = models.CharField(_("given name"), max_length=120)
     family_name = models.CharField(_("family name"), max_length=120)

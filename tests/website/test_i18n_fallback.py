@@ -176,3 +176,16 @@ def test_a_spanish_page_renders_with_a_fixed_number_of_queries(client, spanish_h
     with CaptureQueriesContext(connection) as more:
         assert client.get("/es/directory/").status_code == 200
     assert len(more) == len(few)
+
+
+@pytest.mark.django_db
+def test_an_alias_made_for_a_translated_child_still_carries_the_note(admin_client, client):
+    """Translating the directory before the home page makes a Spanish alias of the
+    English home: live, but in English, so the note shows."""
+    submit_for_translation(admin_client, directory_index(), "es")
+    spanish_home = HomePage.objects.get(locale__language_code="es")
+    assert spanish_home.alias_of_id == HomePage.objects.get(locale__language_code="en").pk
+
+    html = client.get("/es/").content.decode()
+    assert SPANISH_NOTE in html
+    assert '<div lang="en">' in html

@@ -93,6 +93,17 @@ def test_next_must_be_a_path_on_this_site(client, next_url):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "next_url", ["/\r\nSet-Cookie: x=1", "/\x00/", "/%00/", "/directory/\u202e/"]
+)
+def test_control_characters_in_next_are_no_error(client, next_url):
+    response = switch(client, "es", next_url)
+    assert "\n" not in response["Location"] and "\r" not in response["Location"]
+    assert response["Location"].startswith("/")
+    assert "x" not in response.cookies
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("to", ["xx", "", "../../etc", "es\x00", "klingon-KL"])
 def test_an_unknown_language_means_english(client, to):
     response = switch(client, to, "/es/search/?q=x")
