@@ -6,3 +6,6 @@ class EditorialConfig(AppConfig):
     name = "editorial"
     verbose_name = _("News, events and opportunities")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from editorial import signals  # noqa: F401 (connects the demo receiver)

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, Page
 
+from common.demo import demo_data_loaded
 from directory.demo.content import FACILITIES, NEWS
 from directory.demo.images import avatar_png, banner_png, initials, save_images
 from directory.demo.translations import translate_taxonomy
@@ -199,6 +200,8 @@ def load_demo_data(
 
         log(_("Publishing %(count)s news items…") % {"count": len(NEWS)})
         news = _publish_news(NewsIndexPage.objects.get(), user, banners)
+        # Other apps add theirs (editorial: opportunities, events, translated news).
+        demo_data_loaded.send(sender=load_demo_data, user=user, log=log)
 
         settings = SiteSettings.load()
         settings.demo_data_loaded = True

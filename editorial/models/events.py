@@ -28,6 +28,7 @@ from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from common.i18n_pages import LocaleFallbackMixin
 from editorial.forms_events import EventPageForm
 from editorial.zones import DEFAULT_ZONE, get_zone, validate_zone
 
@@ -86,7 +87,7 @@ class EventPageQuerySet(PageQuerySet):
 EventPageManager = PageManager.from_queryset(EventPageQuerySet)
 
 
-class EventIndexPage(Page):
+class EventIndexPage(LocaleFallbackMixin, Page):
     """/events/: upcoming events (or, with ?when=past, past ones), with filters."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -107,7 +108,7 @@ class EventIndexPage(Page):
         return context
 
 
-class EventPage(Page):
+class EventPage(LocaleFallbackMixin, Page):
     kind = models.CharField(
         _("kind of event"),
         max_length=20,

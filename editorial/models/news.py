@@ -21,11 +21,13 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
+from common.i18n_pages import LocaleFallbackMixin
+
 #: Items on one page of the news index.
 NEWS_PAGE_SIZE = 10
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(LocaleFallbackMixin, RoutablePageMixin, Page):
     """/news/: every news item lives below this page; its feeds are routes of it."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
@@ -69,7 +71,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return NewsFeed(self, flavour, topic_slug=topic)(request)
 
 
-class NewsPage(Page):
+class NewsPage(LocaleFallbackMixin, Page):
     date = models.DateField(_("published on"), default=timezone.localdate)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     image = models.ForeignKey(

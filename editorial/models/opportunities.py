@@ -33,6 +33,7 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from common.i18n_pages import LocaleFallbackMixin
 from directory.choices import LATIN_AMERICA, UK_COUNTRIES, CareerStage
 from editorial.models.common import ChoiceListField, TimeZoneField, has_choice
 from editorial.opportunity_forms import OpportunityPageForm
@@ -163,7 +164,7 @@ class OpportunityQuerySet(PageQuerySet):
 OpportunityManager = PageManager.from_queryset(OpportunityQuerySet)
 
 
-class OpportunityIndexPage(RoutablePageMixin, Page):
+class OpportunityIndexPage(LocaleFallbackMixin, RoutablePageMixin, Page):
     """/opportunities/: the filtered listing, its archive and its feeds."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
@@ -203,7 +204,7 @@ class OpportunityIndexPage(RoutablePageMixin, Page):
         return OpportunityFeed(self, flavour, topic_slug=topic)(request)
 
 
-class OpportunityPage(RoutablePageMixin, Page):
+class OpportunityPage(LocaleFallbackMixin, RoutablePageMixin, Page):
     kind = models.CharField(_("kind"), max_length=20, choices=OpportunityKind.choices)
     host = models.ForeignKey(
         "directory.Institution",
