@@ -175,7 +175,8 @@ class ZonedTime:
 
     @property
     def date(self) -> str:
-        return date_format(self.moment, "DATE_FORMAT")
+        # Short month names keep a deadline on one line: "27 Mar 2026", "27 mar 2026".
+        return date_format(self.moment, "j M Y")
 
     @property
     def time(self) -> str:

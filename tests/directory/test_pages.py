@@ -38,6 +38,9 @@ PROFILE_MAX_QUERIES = 25
 #: Under /es/ and /pt-br/ Wagtail's routing looks up the Locale of the prefix: one
 #: query more, the same before and after profiles learnt their languages (issue 9).
 LOCALE_LOOKUP = 1
+#: ...and two more since every page type falls back to its original (issue 9): the
+#: profile's translations for the hreflang alternates, and its tree's aliases.
+LOCALE_LOOKUP += 2
 LISTING_MAX_QUERIES = 12
 
 ALBA_EMAIL = "alba.quispe.private@uda.example.cl"
