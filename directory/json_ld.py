@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.utils import translation
+
 from common.i18n import current_language
 from directory.localized_urls import in_language
 
@@ -28,7 +31,8 @@ def bcp47(code: str) -> str:
 def person(page: ResearcherPage, profile: dict[str, Any]) -> dict[str, Any]:
     """schema.org Person for `page`, from `profile` (`ResearcherPage.profile_data()`)."""
     language = current_language()
-    url = page.full_url
+    with translation.override(settings.LANGUAGE_CODE):
+        url = page.full_url  # the canonical address: page URLs follow the active language
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Person",

@@ -13,17 +13,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, get_page_models
 
 from directory.models import ResearcherPage, Topic
 from newsletter import tokens
 from newsletter.models import Subscriber, SubscriberStatus
+from tests.editorial.events_support import EventPageFactory, EventSpeakerFactory
+from tests.editorial.opportunity_support import OpportunityPageFactory
 from tests.factories import (
     InstitutionFactory,
     NewsPageFactory,
@@ -112,6 +116,11 @@ def site(settings) -> Site:
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     news = NewsPageFactory()
     issue = NewsletterIssuePageFactory(news=[news])
+    event = EventPageFactory(topics=[topic])
+    EventSpeakerFactory(page=event)
+    EventPageFactory(start=timezone.now() - timedelta(days=9), end=timezone.now())  # past
+    OpportunityPageFactory(topics=[topic])
+    OpportunityPageFactory(closes_at=timezone.now() - timedelta(days=1))  # closed
     subscriber = Subscriber.objects.create(
         email="reader@uni.example.org", status=SubscriberStatus.SUBSCRIBED
     )

@@ -31,6 +31,16 @@ LANGUAGE_SEGMENT = re.compile(r"^/([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})?(/.*)$
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Django's middleware leaves the request's language active on the thread when
+        # the response is done; anything the same thread does next (a task run inline,
+        # the next test's `page.url`) would build URLs and text in it. Restore it.
+        previous = translation.get_language()
+        try:
+            return super().__call__(request)
+        finally:
+            translation.activate(previous) if previous else translation.deactivate()
+
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         super().process_request(request)
         if request.path_info != "/" or request.method not in ("GET", "HEAD"):

@@ -11,7 +11,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from directory.models import DirectoryIndexPage, Institution, ResearcherPage, Topic
-from editorial.models import NewsIndexPage, NewsPage, OpportunityIndexPage
+from editorial.models import EventIndexPage, NewsIndexPage, NewsPage, OpportunityIndexPage
 from newsletter.issues.models import NewsletterIndexPage
 from tests.factories import (
     InstitutionFactory,
@@ -49,7 +49,13 @@ class PageTreeTests(WagtailPageTestCase):
     def test_allowed_subpage_types(self):
         self.assertAllowedSubpageTypes(
             HomePage,
-            {DirectoryIndexPage, NewsIndexPage, OpportunityIndexPage, NewsletterIndexPage},
+            {
+                DirectoryIndexPage,
+                NewsIndexPage,
+                OpportunityIndexPage,
+                EventIndexPage,
+                NewsletterIndexPage,
+            },
         )
         self.assertAllowedSubpageTypes(DirectoryIndexPage, {ResearcherPage})
         self.assertAllowedSubpageTypes(NewsIndexPage, {NewsPage})
