@@ -66,7 +66,7 @@ def bulk_create_researchers(
     if not items:
         return []
     parent = Page.objects.select_for_update().get(
-        pk=(parent or DirectoryIndexPage.objects.get()).pk
+        pk=(parent or DirectoryIndexPage.objects.get(locale=Locale.get_default())).pk
     )
     last_child = Page.objects.child_of(parent).order_by("-path").values_list("path", flat=True)
     last_step = Page._str2int(last_child[0][-Page.steplen :]) if last_child else 0

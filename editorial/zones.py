@@ -10,7 +10,7 @@ Three rules, written down in docs/editorial.md:
    for a deadline and the *earlier* for an opening, so an applicant never loses time.
 3. Visitors see the moment in the zone it was given in and in their own, each with its
    date and UTC offset: "27 Mar 2026, 23:59 Santiago time (UTC−3)". The visitor's zone
-   comes from the `tz` cookie (set by editorial/js/timezone.js from the browser's
+   comes from the `tz` cookie (set by editorial/js/visitor-zone.js from the browser's
    Intl API); without one, London's.
 """
 
@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 #: The zone a visitor without a `tz` cookie sees times in: the network's UK home.
 DEFAULT_VISITOR_ZONE = "Europe/London"
-#: The cookie editorial/js/timezone.js sets to the browser's IANA zone name.
+#: The cookie editorial/js/visitor-zone.js sets to the browser's IANA zone name.
 ZONE_COOKIE = "tz"
 #: A cookie longer than any IANA name is not one.
 MAX_ZONE_NAME_LENGTH = 64

@@ -109,6 +109,7 @@ def write_researchers(
     marker); `photo_for` picks a profile photo per record. Returns the number written.
     """
     from django.db import transaction
+    from wagtail.models import Locale
 
     from directory.bulk import BATCH_SIZE, NewResearcher, bulk_create_researchers
     from directory.models import (
@@ -120,7 +121,7 @@ def write_researchers(
         Topic,
     )
 
-    parent = parent or DirectoryIndexPage.objects.get()
+    parent = parent or DirectoryIndexPage.objects.get(locale=Locale.get_default())
     topic_ids = dict(Topic.objects.values_list("slug", "pk"))
     language_codes = set(Language.objects.values_list("code", flat=True))
     institutions: dict[str, Institution] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.models import Locale
 
 from directory.importing.cleaning import Row, check_place, check_translations, clean_row
 from directory.importing.lookups import Lookups, NewInstitution
@@ -70,7 +71,7 @@ class Importer:
 
     def _parent(self, parent: DirectoryIndexPage | None) -> DirectoryIndexPage | None:
         if parent is None:
-            parent = DirectoryIndexPage.objects.first()
+            parent = DirectoryIndexPage.objects.filter(locale=Locale.get_default()).first()
         if parent is None:
             self.result.error(0, "", _("the site has no researcher directory page to import into."))
             return None
