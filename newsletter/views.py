@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.base_url import absolute_url
+from common.origin import is_same_origin_post
 from common.ratelimit import client_ip
 from newsletter import limits, services, tasks
 from newsletter.emails import ONE_CLICK_HEADER_VALUE
@@ -84,11 +85,21 @@ def newsletter_page(request: HttpRequest) -> HttpResponse:
     return _render_signup_page(request, form)
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
-    """Both sign-up forms post here; the answer is the same whatever the address."""
+    """Both sign-up forms post here; the answer is the same whatever the address.
+
+    Exempt from the CSRF token: the footer form is on every page, and pages come from
+    the shared page cache, which cannot hold a visitor's token (docs/caching.md). A
+    forged sign-up could only start a confirmation e-mail to an address the forger
+    already knows, which the forger can do directly; posts that a browser says come
+    from another site are still refused, and the rate limit and honeypot hold.
+    """
     if request.method == "GET":
         return redirect("newsletter:index")
+    if not is_same_origin_post(request):
+        return HttpResponseForbidden()
 
     ip = client_ip(request)
     verdict = limits.hit_signup(ip)

@@ -7,7 +7,10 @@ class WebsiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from website import cache_invalidation
         from website.sites import sync_default_site_after_migrate
+
+        cache_invalidation.connect()
 
         # Sent once per app by `migrate`; with `sender=self`, once per run, after
         # website's own migrations (which create the default site) have run.

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from common.signals import bulk_content_changed
 from directory.importing.cleaning import Row, check_place, check_translations, clean_row
 from directory.importing.lookups import Lookups, NewInstitution
 from directory.importing.matching import Matcher
@@ -67,6 +68,8 @@ class Importer:
             Writer(self.progress, self.result).write(
                 creates, updates, list(self.new_institutions.values()), parent
             )
+            # Written with bulk queries, which send no page signals: caches are told here.
+            bulk_content_changed.send(sender=Importer, reason="import")
         return self.result
 
     def _parent(self, parent: DirectoryIndexPage | None) -> DirectoryIndexPage | None:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -100,6 +101,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Whole anonymous pages from the shared cache (docs/caching.md): above everything
+    # that adds headers, so a stored page keeps them (its CSP nonce among them).
+    "common.page_cache.PageCacheMiddleware",
     "website.middleware.ContentSecurityPolicyMiddleware",
     "website.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -225,6 +229,29 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Anonymous pages are served from that cache for PAGE_CACHE_SECONDS and forgotten on
+# every content change (docs/caching.md). On by default only with Redis: a per-process
+# memory cache would not hear of a change made by another process (the task worker,
+# another web worker). 0 switches it off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+
+# A CDN or caching proxy in front of the site, purged on the same changes
+# (wagtail.contrib.frontend_cache). FRONTEND_CACHE_URL: a proxy that takes HTTP PURGE
+# requests (Varnish, nginx); CLOUDFLARE_API_TOKEN with CLOUDFLARE_ZONE_ID: Cloudflare.
+# Neither: nothing is purged.
+WAGTAILFRONTENDCACHE: dict[str, dict[str, str]] = {}
+if env("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_URL"),
+    }
+if env("CLOUDFLARE_API_TOKEN") and env("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env("CLOUDFLARE_API_TOKEN"),
+        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
+    }
 
 # E-mail: the usual Django settings, all from the environment.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

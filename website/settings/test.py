@@ -13,3 +13,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Django's test client signs in without a request, which django-axes refuses; the
 # throttle's own tests (tests/website/test_security.py) switch it back on.
 AXES_ENABLED = False
+# No page cache and no CDN in tests, whatever the environment says; the page cache's
+# own tests (tests/website/test_page_cache.py) switch them on.
+PAGE_CACHE_SECONDS = 0
+WAGTAILFRONTENDCACHE = {}
