@@ -16,14 +16,19 @@ exists; `PAGE_CACHE_SECONDS = 0` switches the cache off.
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
+import zoneinfo
 from collections.abc import Callable
+from datetime import datetime
+from functools import cache as memoize
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -37,6 +42,53 @@ HIT_HEADER = "X-Page-Cache"
 EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/static/", "/media/")
 #: `Cache-Control` directives that say a response is for one visitor or none.
 PRIVATE_DIRECTIVES = ("private", "no-store", "no-cache")
+
+
+#: The cookie in which the browser gives its time zone: pages show times in it.
+ZONE_COOKIE = "tz"
+NEXT_CHANGE_KEY = "pagecache:next-change"
+
+#: Callables `now -> datetime | None`: the next instant at which some page changes by
+#: the clock alone (a deadline passes, an event starts). Apps register them.
+_scheduled_change_sources: list[Callable[[datetime], datetime | None]] = []
+
+
+def register_scheduled_changes(source: Callable[[datetime], datetime | None]) -> None:
+    """Register a source of instants at which pages change without anyone editing.
+
+    An opportunity leaves the open listing at its deadline with no editor action; a
+    cached listing must not outlive that instant. Registered by the app that knows
+    (the page cache must not import it).
+    """
+    if source not in _scheduled_change_sources:
+        _scheduled_change_sources.append(source)
+
+
+def next_scheduled_change(generation: str) -> float | None:
+    """The POSIX time of the next change by the clock, or None when none is known.
+
+    Worked out once per generation and again once that instant has passed, so a cache
+    miss costs its queries only then.
+    """
+    key = f"{NEXT_CHANGE_KEY}:{generation}"
+    now = timezone.now()
+    stored = cache.get(key)
+    if stored is None or (stored and stored <= now.timestamp()):
+        instants = [i for source in _scheduled_change_sources if (i := source(now)) is not None]
+        stored = min(instants).timestamp() if instants else 0
+        cache.set(key, stored, None)
+    return stored or None
+
+
+@memoize
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def visitor_zone_name(request: HttpRequest) -> str:
+    """The IANA zone in the `tz` cookie, or "" (anything else would grow the key space)."""
+    name = unquote(request.COOKIES.get(ZONE_COOKIE, ""))[:64].strip()
+    return name if name in _zone_names() else ""
 
 
 def page_cache_seconds() -> int:
@@ -103,7 +155,10 @@ def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def cache_key(request: HttpRequest, generation: str) -> str:
-    """Generation, host, path, query string and language.
+    """Generation, host, path, query string, language and the visitor's time zone.
+
+    Event and opportunity pages show times in the visitor's zone too (the `tz`
+    cookie); a valid zone name is part of the key, anything else counts as none.
 
     The path already names the language everywhere but at `/`, which LocaleMiddleware
     sends to /es/ or /pt-br/ by the language cookie or Accept-Language: there the
@@ -116,7 +171,13 @@ def cache_key(request: HttpRequest, generation: str) -> str:
             translation.get_language_from_request(request, check_path=False)
         )
     raw = "\n".join(
-        [request.get_host(), request.path_info, request.META.get("QUERY_STRING", ""), language]
+        [
+            request.get_host(),
+            request.path_info,
+            request.META.get("QUERY_STRING", ""),
+            language,
+            visitor_zone_name(request),
+        ]
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()
     return f"{KEY_PREFIX}:{generation}:{request.method}:{digest}"
@@ -137,7 +198,8 @@ class PageCacheMiddleware:
         seconds = page_cache_seconds()
         if seconds <= 0 or not request_is_cacheable(request):
             return self.get_response(request)
-        key = cache_key(request, current_generation())
+        generation = current_generation()
+        key = cache_key(request, generation)
         cached = cache.get(key)
         if cached is not None:
             cached[HIT_HEADER] = "hit"
@@ -152,6 +214,11 @@ class PageCacheMiddleware:
         # The body is the same whatever cookie the visitor sends (personal ones bypass
         # the cache), but proxies must not give it to a signed-in visitor either.
         patch_vary_headers(response, ("Cookie",))
+        if (change := next_scheduled_change(generation)) is not None:
+            # Never past the next deadline, start or end: the page changes then.
+            seconds = min(seconds, math.floor(change - timezone.now().timestamp()))
+        if seconds <= 0:
+            return response
         cache.set(key, response, seconds)
         response[HIT_HEADER] = "miss"
         return self._conditional(request, response)

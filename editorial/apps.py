@@ -8,4 +8,8 @@ class EditorialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from common.page_cache import register_scheduled_changes
         from editorial import signals  # noqa: F401 (connects the demo receiver)
+        from editorial.scheduled_changes import next_change
+
+        register_scheduled_changes(next_change)

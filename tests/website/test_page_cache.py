@@ -275,3 +275,39 @@ def test_a_snippet_change_purges_every_page(settings, news):
     assert "http://testserver/es/directory/topics/recycling/" in PURGED
     assert DirectoryIndexPage.objects.get().full_url in PURGED
     assert topic.pk
+
+
+def test_each_time_zone_has_its_own_copy_and_junk_zones_share_none(client):
+    from tests.editorial.events_support import EventPageFactory
+
+    url = EventPageFactory().url
+    client.cookies["tz"] = "America/Santiago"
+    assert client.get(url).get(HIT_HEADER) == "miss"
+    client.cookies["tz"] = "Asia/Tokyo"
+    assert client.get(url).get(HIT_HEADER) == "miss"
+    client.cookies["tz"] = "America/Santiago"
+    assert hit(client.get(url))
+    client.cookies["tz"] = "Not/AZone"
+    assert client.get(url).get(HIT_HEADER) == "miss"
+    client.cookies["tz"] = "Another/Junk"
+    assert hit(client.get(url))  # any invalid zone reads as none: one copy for all
+
+
+def test_no_page_outlives_the_next_deadline(client):
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from tests.editorial.opportunity_support import OpportunityPageFactory
+
+    start = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        OpportunityPageFactory(title="Closing fellowship", closes_at=start + timedelta(hours=1))
+        first = client.get("/opportunities/")
+        assert first.get(HIT_HEADER) == "miss"
+        assert "Closing fellowship" in first.content.decode()
+        assert hit(client.get("/opportunities/"))
+        traveller.shift(timedelta(hours=1, seconds=1))
+        later = client.get("/opportunities/")
+        assert not hit(later)
+        assert "Closing fellowship" not in later.content.decode()
