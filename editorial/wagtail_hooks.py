@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -32,21 +33,25 @@ from editorial.models.opportunities import Status
 
 
 class PageState(django_filters.ChoiceFilter):
-    """Live, draft, scheduled, or waiting in a moderation workflow."""
+    """Live, draft, scheduled, or waiting in a moderation workflow.
+
+    The labels carry a context because news items and opportunities are feminine in
+    Spanish and Portuguese ("Todas", "Programada"), unlike the newsletter's filters.
+    """
 
     CHOICES = [
         ("live", _("Live")),
         ("draft", _("Draft (not live)")),
         ("changes", _("Live, with unpublished changes")),
-        ("scheduled", _("Scheduled")),
+        ("scheduled", pgettext_lazy("filter of editorial pages", "Scheduled")),
         ("moderation", _("In moderation")),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("State"))
+        kwargs.setdefault("label", pgettext_lazy("filter of editorial pages", "State"))
         kwargs.setdefault("choices", self.CHOICES)
         kwargs.setdefault("widget", forms.RadioSelect)
-        kwargs.setdefault("empty_label", _("All"))
+        kwargs.setdefault("empty_label", pgettext_lazy("filter of editorial pages", "All"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -76,7 +81,7 @@ class Deadline(django_filters.ChoiceFilter):
         kwargs.setdefault("label", _("Deadline"))
         kwargs.setdefault("choices", self.CHOICES)
         kwargs.setdefault("widget", forms.RadioSelect)
-        kwargs.setdefault("empty_label", _("All"))
+        kwargs.setdefault("empty_label", pgettext_lazy("filter of editorial pages", "All"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -103,7 +108,7 @@ class OpportunityFilterSet(PageFilterSet):
         label=_("Kind"),
         choices=OpportunityKind.choices,
         widget=forms.RadioSelect,
-        empty_label=_("All"),
+        empty_label=pgettext_lazy("filter of editorial pages", "All"),
     )
     state = PageState()
     deadline = Deadline()
@@ -160,7 +165,7 @@ class EventFilterSet(PageFilterSet):
         widget=django_filters.widgets.CSVWidget,
     )
     live = django_filters.ChoiceFilter(
-        label=_("State"),
+        label=pgettext_lazy("filter of editorial pages", "State"),
         choices=[("true", _("Published")), ("false", _("Draft"))],
         method="filter_live",
         empty_label=_("Any"),

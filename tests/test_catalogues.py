@@ -91,3 +91,30 @@ def test_the_running_site_uses_the_catalogues(language):
 
     with translation.override(language):
         assert str(CareerStage.DOCTORAL.label) != "Doctoral researcher"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_message_in_several_catalogues_is_translated_the_same_in_all(locale):
+    """Django merges every catalogue into one per language, and the first one found wins
+    everywhere: a message translated two ways would show one app's wording in another's
+    page. Where the English really means two things, the source gives it a context."""
+    seen: dict[tuple[str | None, str, str | None], dict[str, object]] = {}
+    for po_path in CATALOGUES:
+        if po_path.parts[-3] != locale:
+            continue
+        package = po_path.relative_to(REPOSITORY).parts[0]
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete:
+                continue
+            key = (entry.msgctxt, entry.msgid, entry.msgid_plural or None)
+            translation = entry.msgstr if not entry.msgid_plural else dict(entry.msgstr_plural)
+            seen.setdefault(key, {})[package] = translation
+    conflicts = {
+        key: by_package
+        for key, by_package in seen.items()
+        if len({repr(t) for t in by_package.values()}) > 1
+    }
+    assert not conflicts, "\n".join(
+        f"{msgid!r} (context {context!r}): {by_package}"
+        for (context, msgid, _plural), by_package in conflicts.items()
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
@@ -49,7 +50,10 @@ class ResearcherPublication(Orderable):
     title = models.CharField(_("title"), max_length=500)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     venue = models.CharField(
-        _("venue"), max_length=255, blank=True, help_text=_("Journal, conference or publisher.")
+        pgettext_lazy("where a publication appeared", "venue"),
+        max_length=255,
+        blank=True,
+        help_text=_("Journal, conference or publisher."),
     )
     doi = models.CharField(
         _("DOI"),

@@ -40,14 +40,14 @@ def test_the_email_is_in_the_researchers_preferred_language(client, mailoutbox):
     mail = mailoutbox[0]
     assert mail.subject == "[Red de Baterías Reino Unido–América Latina] Mensaje de Ana Souza"
     assert mail.extra_headers["Content-Language"] == "es"
-    assert "Ana Souza le envió este mensaje a través del formulario de contacto" in mail.body
+    assert "Ana Souza te envió este mensaje a través del formulario de contacto" in mail.body
     assert "http://testserver/es/directory/lucia/" in mail.body
-    assert "responda a este correo" in mail.body
+    assert "responde a este correo" in mail.body
     report = re.search(r"http://testserver(/\S+/directory/contact/report/\S+/)", mail.body)
     assert report and report.group(1).startswith("/es/directory/contact/report/")
     # The report page opens in her language too.
     html = client.get(report.group(1)).content.decode()
-    assert "¿quiere denunciar este mensaje como abusivo o spam?" in html
+    assert "¿quieres denunciar este mensaje como abusivo o spam?" in html
 
 
 def test_without_a_preference_the_languages_spoken_decide(client, mailoutbox):
@@ -77,7 +77,7 @@ def test_the_sender_reads_the_form_and_its_errors_in_their_language(client, mail
     page = ResearcherPageFactory(slug="tom", given_name="Tom", email="tom@uni.example.ac.uk")
     html = client.get(f"/es/directory/contact/{page.pk}/").content.decode()
     assert "Contactar a" in html
-    assert "Su correo electrónico" in html
+    assert "Tu correo electrónico" in html
     assert "Enviar mensaje" in html
     assert 'href="/es/directory/tom/"' in html  # back to the profile, still in Spanish
 
@@ -87,7 +87,7 @@ def test_the_sender_reads_the_form_and_its_errors_in_their_language(client, mail
     )
     html = response.content.decode()
     assert "Informe seu nome." in html
-    assert "Informe um e-mail no formato nome@exemplo.org." in html
+    assert "Informe um endereço de e-mail no formato nome@exemplo.org." in html
     assert "Escreva pelo menos 20 caracteres (você escreveu 5)" in html
     assert mailoutbox == []
 

@@ -114,12 +114,12 @@ def test_errors_come_in_the_language_of_whoever_imports():
         messages = [str(issue) for issue in result.errors]
         summary = result.summary()
     assert messages == [
-        "línea 2, columna career_stage: «Profesor» no es una etapa de la carrera; use una de "
+        "línea 2, columna career_stage: «Profesor» no es una etapa de la carrera; usa una de "
         "estas: Estudiante de doctorado, Investigador/a en etapa inicial, Investigador/a en "
         "etapa intermedia, Investigador/a sénior, Investigador/a en la industria.",
         f"línea 2, columna orcid: {BAD_ORCID} no es un ORCID iD válido: su dígito de control "
         "no coincide.",
-        "línea 2, columna preferred_language: «fr» no es uno de los idiomas del sitio; use en, "
+        "línea 2, columna preferred_language: «fr» no es uno de los idiomas del sitio; usa en, "
         "es, pt-br.",
     ]
     assert summary == "3 errores en 1 línea (total leído: 1 fila de datos): no se importó nada."

@@ -85,7 +85,7 @@ def test_the_switch_is_an_accessible_nav_on_every_page(client, prefix, label, cu
     ("prefix", "words"),
     [
         ("", ["Directory", "News", "Skip to main content", "Find a collaborator"]),
-        ("/es", ["Directorio", "Noticias", "Saltar al contenido principal", "Encuentre"]),
+        ("/es", ["Directorio", "Noticias", "Saltar al contenido principal", "Encuentra"]),
         ("/pt-br", ["Diretório", "Notícias", "Pular para o conteúdo principal", "Encontre"]),
     ],
 )
