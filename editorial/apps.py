@@ -9,3 +9,6 @@ class EditorialConfig(AppConfig):
 
     def ready(self) -> None:
         from editorial import signals  # noqa: F401 (connects the demo receiver)
+        from editorial.highlights import register_hub_sections
+
+        register_hub_sections()
