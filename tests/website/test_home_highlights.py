@@ -68,7 +68,7 @@ def test_the_home_page_is_a_fixed_number_of_queries(client, django_assert_max_nu
 def test_empty_highlights_say_so_in_spanish(client):
     html = client.get("/es/").content.decode()
     assert "Próximos eventos" in html
-    assert "No hay eventos próximos por ahora." in html
+    assert "Por ahora no hay próximos eventos." in html
 
 
 @pytest.mark.parametrize(
