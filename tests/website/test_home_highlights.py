@@ -84,6 +84,8 @@ def test_the_main_navigation_links_events_opportunities_and_facilities(client, p
     nav = re.search(
         r'<nav aria-label="[^"]+">\s*<ul class="nav-list">(.*?)</ul>', html, re.S
     ).group(1)
-    for path, label in zip(("/events/", "/opportunities/", "/directory/facilities/"), labels):
+    for path, label in zip(
+        ("/events/", "/opportunities/", "/directory/facilities/"), labels, strict=True
+    ):
         assert f'<a href="{prefix}{path}">{label}</a>' in nav
         assert client.get(f"{prefix}{path}").status_code == 200
