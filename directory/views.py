@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from common import hub
 from directory.models import Institution, ResearcherPage, Topic
 from search.types import DEFAULT_PAGE_SIZE
 
@@ -55,7 +56,8 @@ def topic_index(request: HttpRequest) -> HttpResponse:
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A topic and its researchers; a parent topic lists its subtopics' researchers too."""
+    """A topic's hub: its researchers (a parent topic's include its subtopics'), then the
+    sections other apps register in `common.hub` (opportunities, events, news)."""
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     in_topic = Q(topics=topic) | Q(topics__parent=topic)
     page_obj = _researcher_page(request, ResearcherPage.objects.filter(in_topic).distinct())
@@ -71,6 +73,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "subtopics": subtopics,
             "page_obj": page_obj,
             "directory_search_url": f"/directory/?{search_params}",
+            "hub_sections": hub.render_sections(topic, request),
         },
     )
 

@@ -10,6 +10,8 @@ class EditorialConfig(AppConfig):
     def ready(self) -> None:
         from common.page_cache import register_scheduled_changes
         from editorial import signals  # noqa: F401 (connects the demo receiver)
+        from editorial.highlights import register_hub_sections
         from editorial.scheduled_changes import next_change
 
         register_scheduled_changes(next_change)
+        register_hub_sections()

@@ -166,3 +166,34 @@ def page_context(page: EventPage, request: HttpRequest) -> dict[str, Any]:
     else:
         context["registration_open"] = not context["is_past"]
     return context
+
+
+def search_details(page_ids: list[int], request: HttpRequest | None) -> dict[int, dict[str, Any]]:
+    """What a site-search result card shows of each event: kind, summary, when (in the
+    event's zone, and the visitor's when it differs) and where (city, online or both).
+    One query for a page of results."""
+    from editorial.models import EventPage
+
+    if not page_ids:
+        return {}
+    visitor = visitor_zone(request)
+    now = timezone.now()
+    details = {}
+    for page in EventPage.objects.filter(pk__in=page_ids):
+        place = ""
+        if page.is_at_a_place and page.city:
+            place = page.city + (f", {page.country.name}" if page.country else "")
+        details[page.pk] = {
+            "kind": page.get_kind_display(),
+            "summary": page.summary,
+            "start": page.start,
+            "when": span_text(page.start, page.end, page.zone),
+            "visitor_when": ""
+            if same_zone(page.zone, visitor)
+            else span_text(page.start, page.end, visitor),
+            "place": place,
+            "online": page.is_online,
+            "mode": page.get_attendance_mode_display(),
+            "past": page.end < now,
+        }
+    return details

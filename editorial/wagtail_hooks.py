@@ -158,18 +158,40 @@ class OpportunityListingViewSet(PageListingViewSet):
 # ======================================================================================
 
 
+class Registration(django_filters.ChoiceFilter):
+    """An event's "deadline": whether people can still register (not ended, and its
+    registration deadline, if any, not passed) or not any more."""
+
+    CHOICES = [("open", _("Registration open")), ("closed", _("Registration closed"))]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Registration"))
+        kwargs.setdefault("choices", self.CHOICES)
+        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault("empty_label", _("All"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        now = timezone.now()
+        still_open = Q(end__gt=now) & (
+            Q(registration_deadline__isnull=True) | Q(registration_deadline__gt=now)
+        )
+        if value == "open":
+            return qs.filter(still_open)
+        if value == "closed":
+            return qs.exclude(still_open)
+        return qs
+
+
 class EventFilterSet(PageFilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind of event"),
         choices=EventKind.choices,
         widget=django_filters.widgets.CSVWidget,
     )
-    live = django_filters.ChoiceFilter(
-        label=pgettext_lazy("filter of editorial pages", "State"),
-        choices=[("true", _("Published")), ("false", _("Draft"))],
-        method="filter_live",
-        empty_label=_("Any"),
-    )
+    # The same states as news and opportunities: live, draft, changes, scheduled, moderation.
+    state = PageState()
+    registration = Registration()
     start = django_filters.DateFromToRangeFilter(
         label=_("Starts between"), widget=DateRangePickerWidget
     )
@@ -177,9 +199,6 @@ class EventFilterSet(PageFilterSet):
     class Meta:
         model = EventPage
         fields = []
-
-    def filter_live(self, queryset, name, value):
-        return queryset.filter(live=value == "true")
 
 
 class EventIndexView(IndexView):

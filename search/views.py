@@ -430,9 +430,11 @@ def _site_items(pages: list[Page], terms: list[str], request: HttpRequest) -> li
     """Title, URL, kind and a highlighted summary for each page found.
 
     Summaries of news items come in one query for the page of results, and so do the
-    details of opportunities (kind, host, deadline), which their result cards show.
+    details of opportunities (kind, host, deadline) and of events (kind, dates in the
+    event's zone, city or online), which their result cards show.
     """
-    from editorial.models import NewsPage, OpportunityPage
+    from editorial.event_display import search_details as event_details
+    from editorial.models import EventPage, NewsPage, OpportunityPage
     from editorial.views_opportunities import search_details
 
     news_ids = [page.pk for page in pages if page.specific_class is NewsPage]
@@ -442,9 +444,11 @@ def _site_items(pages: list[Page], terms: list[str], request: HttpRequest) -> li
     opportunities = search_details(
         [page.pk for page in pages if page.specific_class is OpportunityPage], request
     )
+    events = event_details([page.pk for page in pages if page.specific_class is EventPage], request)
     items = []
     for page in pages:
-        details = opportunities.get(page.pk)
+        event = events.get(page.pk)
+        details = opportunities.get(page.pk) or event
         summary = summaries.get(page.pk) or (details or {}).get("summary")
         summary = summary or page.search_description
         kind = page.specific_class._meta.verbose_name if page.specific_class else _("page")
@@ -454,7 +458,8 @@ def _site_items(pages: list[Page], terms: list[str], request: HttpRequest) -> li
                 "url": page.get_url(),
                 "kind": details["kind"] if details else str(kind),
                 "summary": make_snippet([summary], terms) if summary else "",
-                "opportunity": details,
+                "opportunity": None if event else details,
+                "event": event,
             }
         )
     return items

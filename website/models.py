@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -47,12 +48,18 @@ class HomePage(LocaleFallbackMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from directory.models import Institution, ResearcherPage
+        from editorial.highlights import open_opportunities, upcoming_events
         from editorial.models import NewsPage
+        from editorial.zones import visitor_zone
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = localized_pages(
             NewsPage.objects.live().select_related("image").order_by("-date", "-pk")
         )[:3]
+        # Beside the news: what is coming up and what closes first (one query each).
+        context["upcoming_events"] = upcoming_events()
+        context["closing_opportunities"] = open_opportunities(request)
+        context["visitor_zone"] = visitor_zone(request)
         researchers = ResearcherPage.objects.listed()
         context["figures"] = {
             "researchers": researchers.count(),
@@ -65,6 +72,12 @@ class HomePage(LocaleFallbackMixin, Page):
         # The specific page (not a base Page): its URL follows the visitor's language.
         context["directory"] = localized_pages(_directory_index().objects.live()).first()
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # Event times and deadlines are shown in the visitor's zone (the `tz` cookie).
+        patch_vary_headers(response, ["Cookie"])
+        return response
 
 
 def _directory_index():

@@ -215,6 +215,7 @@ class EventPage(LocaleFallbackMixin, Page):
         APIField("registration_url"),
         APIField("registration_deadline"),
         APIField("topic_slugs"),
+        APIField("speaker_list"),
     ]
     parent_page_types = ["editorial.EventIndexPage"]
     subpage_types: list[str] = []
@@ -234,6 +235,19 @@ class EventPage(LocaleFallbackMixin, Page):
     @property
     def topic_slugs(self) -> list[str]:
         return [topic.slug for topic in self.topics.all()]
+
+    @property
+    def speaker_list(self) -> list[dict[str, str]]:
+        """Speakers for the API: name, affiliation and talk, never a profile's contact
+        details (a speaker's profile is its own API item)."""
+        return [
+            {
+                "name": row.display_name,
+                "affiliation": row.affiliation,
+                "talk_title": row.talk_title,
+            }
+            for row in self.speakers.select_related("researcher")
+        ]
 
     @property
     def is_at_a_place(self) -> bool:

@@ -100,3 +100,21 @@ def test_topic_index_is_a_fixed_number_of_queries(client, lithium_people):
     with CaptureQueriesContext(connection) as many:
         client.get("/directory/topics/")
     assert len(few) == len(many)
+
+
+def test_a_person_on_two_subtopics_counts_once_for_the_parent(client):
+    researcher("Elena", "Paz", "cam", "pcam")
+    researcher("Fabio", "Reis", "cam")
+    hidden = researcher("Gil", "Draft", "cam")
+    hidden.unpublish()
+    html = client.get("/directory/topics/").content.decode()
+    assert re.search(
+        r">Electrode and electrolyte materials</a> <span class=\"count\">2 researchers<", html
+    )
+    assert re.search(
+        r">Cathode active materials \(CAM\)</a> <span class=\"count\">2 researchers<", html
+    )
+    assert re.search(
+        r">Precursor cathode active materials \(pCAM\)</a> <span class=\"count\">1 researcher<",
+        html,
+    )

@@ -126,7 +126,8 @@ def test_the_admin_listing_filters_by_kind_state_and_date(admin_client):
     assert titles("") == {"A conference", "A seminar", "A draft workshop"}
     assert titles("kind=conference") == {"A conference"}
     assert titles("kind=conference,workshop") == {"A conference", "A draft workshop"}
-    assert titles("live=false") == {"A draft workshop"}
+    assert titles("state=draft") == {"A draft workshop"}
+    assert titles("state=live") == {"A conference", "A seminar"}
     assert titles("start_from=2026-07-15&start_to=2026-08-15") == {"A conference"}
 
 
