@@ -168,7 +168,7 @@ class Registration(django_filters.ChoiceFilter):
         kwargs.setdefault("label", _("Registration"))
         kwargs.setdefault("choices", self.CHOICES)
         kwargs.setdefault("widget", forms.RadioSelect)
-        kwargs.setdefault("empty_label", _("All"))
+        kwargs.setdefault("empty_label", pgettext_lazy("filter of editorial pages", "All"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
