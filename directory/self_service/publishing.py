@@ -29,6 +29,7 @@ def save_own_edit(page: ResearcherPage, user: Any) -> tuple[Revision, bool]:
     """
     revision = page.save_revision(user=user, log_action=True)
     if page.live and not page.workflow_in_progress:
-        revision.publish(user=user)
+        # The view has checked that this is their own profile; they need no admin rights.
+        revision.publish(user=user, skip_permission_checks=True)
         return revision, True
     return revision, False

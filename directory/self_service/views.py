@@ -71,7 +71,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     country=form.cleaned_data["new_institution_country"],
                     researcher=page,
                 )
-            _, published = save_own_edit(page, request.user)
+            published = save_own_edit(page, request.user)[1]
             if published:
                 messages.success(request, _("Your profile has been updated."))
             else:
