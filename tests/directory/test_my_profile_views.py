@@ -56,7 +56,9 @@ def test_edit_publishes_a_revision_by_the_researcher(client, owner):
 
 
 def test_import_messages_for_bad_orcid(client, owner):
-    response = client.post(f"/my-profile/{owner.pk}/", form_data(owner, orcid="0000-0002-1825-0098"))
+    response = client.post(
+        f"/my-profile/{owner.pk}/", form_data(owner, orcid="0000-0002-1825-0098")
+    )
     assert response.status_code == 200
     assert "its check digit does not match" in response.content.decode()
 
