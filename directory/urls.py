@@ -2,6 +2,7 @@ from django.urls import path
 
 from common import converters  # noqa: F401 (registers <id:...>)
 from directory import contact, facilities, views
+from directory.self_service import reminders
 from directory.self_service import views as my_profile
 
 app_name = "directory"
@@ -30,4 +31,9 @@ urlpatterns += [
     path("my-profile/<id:pk>/export/", my_profile.export, name="my_profile_export"),
     path("my-profile/<id:pk>/orcid/", my_profile.orcid_import, name="my_profile_orcid"),
     path("my-profile/<id:pk>/delete/", my_profile.delete, name="my_profile_delete"),
+    path(
+        "my-profile/still-correct/<str:token>/",
+        reminders.still_correct,
+        name="my_profile_still_correct",
+    ),
 ]
