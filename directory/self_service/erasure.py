@@ -30,12 +30,17 @@ SEARCH = "search"
 RETRY_DELAY = 300
 
 
+def search_engine():
+    """The configured search engine (both engines behind a fallback)."""
+    from search.engines import get_engine
+
+    return get_engine()
+
+
 def _run(section: str, user: Any, email: str, page_id: int | None) -> None:
     if section == SEARCH:
         if page_id is not None:
-            from search.engines import get_engine
-
-            get_engine().remove_researchers([page_id])
+            search_engine().remove_researchers([page_id])
         return
     eraser = personal_data.erasers().get(section)
     if eraser is not None:

@@ -46,8 +46,7 @@ class Engine:
 @pytest.fixture
 def engine(monkeypatch):
     engine = Engine()
-    monkeypatch.setattr("search.engines.get_engine", lambda: engine)
-    monkeypatch.setattr("search.tasks.get_engine", lambda: engine)
+    monkeypatch.setattr(erasure, "search_engine", lambda: engine)
     return engine
 
 

@@ -58,3 +58,18 @@ def test_the_contact_form_follows_the_researchers_choice(client, pair):  # noqa:
     secret.save_revision().publish()
     assert client.get(f"/directory/contact/{secret.pk}/").status_code == 404
     assert f"/directory/contact/{secret.pk}/" not in client.get(secret.url).content.decode()
+
+
+def test_each_message_sent_counts_for_the_researcher(client, pair):  # noqa: F811
+    _open_one, secret = pair
+    client.post(
+        f"/directory/contact/{secret.pk}/",
+        {
+            "name": "Ana",
+            "email": "ana.sender@x.example.org",
+            "subject": "Hello",
+            "message": "A message long enough to be sent to the researcher.",
+        },
+    )
+    secret.refresh_from_db()
+    assert secret.contact_messages_relayed == 1

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def test_unlisting_takes_the_profile_out_of_every_search_surface(client, world, secret):  # noqa: F811
     emily = world.r["emily"]
-    assert all(visible_on(client, secret, emily).values())
+    before = visible_on(client, secret, emily)
+    assert all(before.values()), [key for key, shown in before.items() if not shown]
 
     secret.listed = False
     secret.save_revision().publish()
