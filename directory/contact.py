@@ -40,6 +40,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -367,6 +368,10 @@ def contact_researcher(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return _render(request, researcher, form=form, status=503)
+        # Only the number is kept, for the researcher's "Download my data".
+        ResearcherPage.objects.filter(pk=researcher.pk).update(
+            contact_messages_relayed=F("contact_messages_relayed") + 1
+        )
     return redirect(f"{reverse('directory:contact', args=[researcher.pk])}?sent=1")
 
 

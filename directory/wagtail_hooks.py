@@ -12,7 +12,15 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from directory.models import Facility, Institution, Language, ResearcherPage, Topic
+from directory.models import (
+    Facility,
+    Institution,
+    InstitutionRequest,
+    Language,
+    PendingErasure,
+    ResearcherPage,
+    Topic,
+)
 from directory.models.taxonomy import VocabularyLabel
 
 
@@ -71,6 +79,27 @@ class VocabularyLabelViewSet(SnippetViewSet):
     ordering = ["vocabulary", "value"]
 
 
+class InstitutionRequestViewSet(SnippetViewSet):
+    """Researchers' requests for a new institution: set the status to "Approved" to
+    create it and make it the requester's institution (`InstitutionRequest.save`)."""
+
+    model = InstitutionRequest
+    icon = "help"
+    menu_label = _("Institution requests")
+    list_display = ["name", "country", "researcher", "status", "requested_at"]
+    list_filter = ["status"]
+
+
+class PendingErasureViewSet(SnippetViewSet):
+    """What "Delete my profile and account" could not erase yet; retried by a task."""
+
+    model = PendingErasure
+    icon = "warning"
+    menu_label = _("Pending erasures")
+    list_display = ["section", "page_id", "attempts", "last_error", "created_at"]
+    inspect_view_enabled = True
+
+
 class DirectoryViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Directory")
     menu_icon = "group"
@@ -81,6 +110,8 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
         FacilityViewSet,
         LanguageViewSet,
         VocabularyLabelViewSet,
+        InstitutionRequestViewSet,
+        PendingErasureViewSet,
     )
 
 

@@ -27,7 +27,11 @@ from django.utils.cache import patch_vary_headers
 from common.i18n import normalize_language
 
 #: A first path segment that looks like a language tag: "fr", "pt", "es-MX", "pt_BR".
-LANGUAGE_SEGMENT = re.compile(r"^/([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})?(/.*)$")
+#: A language code, optionally with a region (`pt-br`, `es-419`) or script (`zh-hans`):
+#: not any word after a hyphen, or `/my-profile/` (Burmese, "profile") would redirect.
+LANGUAGE_SEGMENT = re.compile(
+    r"^/([A-Za-z]{2,3})(?:[-_](?:[A-Za-z]{2}|[0-9]{3}|[A-Za-z]{4}))?(/.*)$"
+)
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

@@ -7,6 +7,7 @@ from directory.models.profile_items import (
     ResearcherPublication,
 )
 from directory.models.researchers import ResearcherPage
+from directory.models.self_service import InstitutionRequest, PendingErasure
 from directory.models.taxonomy import Language, Topic
 
 __all__ = [
@@ -14,7 +15,9 @@ __all__ = [
     "DirectoryIndexPage",
     "Facility",
     "Institution",
+    "InstitutionRequest",
     "Language",
+    "PendingErasure",
     "ResearcherKeyword",
     "ResearcherLink",
     "ResearcherPage",

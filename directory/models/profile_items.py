@@ -63,7 +63,20 @@ class ResearcherPublication(Orderable):
         help_text=_("Like 10.1000/xyz123; a https://doi.org/ address will do."),
     )
 
-    panels = [FieldPanel("title"), FieldPanel("year"), FieldPanel("venue"), FieldPanel("doi")]
+    kind = models.CharField(
+        _("type"),
+        max_length=40,
+        blank=True,
+        help_text=_("What kind of work, e.g. journal-article (ORCID's work types)."),
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("year"),
+        FieldPanel("venue"),
+        FieldPanel("doi"),
+        FieldPanel("kind"),
+    ]
 
     class Meta(Orderable.Meta):
         ordering = ["sort_order"]

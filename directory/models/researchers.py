@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import models
 from django.forms import CheckboxSelectMultiple
+from django.http import Http404
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -52,8 +53,9 @@ class ResearcherPageQuerySet(PageQuerySet):
         will read it (a password is checked per session, groups per user), so a
         restricted profile is left out for everyone, including those who could open
         it. Every listing and both search engines start from here (docs/search.md).
+        A profile its researcher chose not to list (`listed`) is left out too.
         """
-        return self.live().public()
+        return self.live().public().filter(listed=True)
 
     def with_card_relations(self) -> ResearcherPageQuerySet:
         """Everything a researcher card shows, in a fixed number of queries.
@@ -222,6 +224,28 @@ class ResearcherPage(LocaleFallbackMixin, Page):
     open_to_phd_supervision = models.BooleanField(_("PhD supervision"), default=False)
     open_to_industry = models.BooleanField(_("industry partnership"), default=False)
     open_to_mentoring = models.BooleanField(_("mentoring"), default=False)
+    listed = models.BooleanField(
+        _("listed in the directory"),
+        default=True,
+        help_text=_(
+            "Unlisted profiles are left out of the directory, search, topic and "
+            "institution pages, the sitemap and the API, and are hidden from visitors."
+        ),
+    )
+    contact_form_enabled = models.BooleanField(
+        _("offer the contact form"),
+        default=True,
+        help_text=_("Whether visitors may write to this researcher through the site."),
+    )
+    confirmed_at = models.DateTimeField(
+        _("last confirmed by the researcher"), null=True, blank=True, editable=False
+    )
+    contact_messages_relayed = models.PositiveIntegerField(
+        _("contact messages relayed"), default=0, editable=False
+    )
+    reminded_at = models.DateTimeField(
+        _("last reminded to check the profile"), null=True, blank=True, editable=False
+    )
 
     objects = ResearcherPageManager()
     base_form_class = ResearcherPageForm
@@ -273,6 +297,8 @@ class ResearcherPage(LocaleFallbackMixin, Page):
                 FieldPanel("orcid"),
                 FieldPanel("email"),
                 FieldPanel("preferred_language"),
+                FieldPanel("listed"),
+                FieldPanel("contact_form_enabled"),
                 # Linking an account gives it admin access: only for those who may
                 # manage users. Everyone else's form has no such field at all.
                 FieldPanel("user", permission=LINK_ACCOUNT_PERMISSION),
@@ -349,10 +375,11 @@ class ResearcherPage(LocaleFallbackMixin, Page):
     def can_be_contacted(self) -> bool:
         """Whether the public contact form (`directory.contact`) is open for this profile.
 
-        Published and with an address to deliver to. It reads only fields of the page
-        itself, so the profile template can ask it without a query.
+        Published, offered by the researcher, and with an address to deliver to. It
+        reads only fields of the page itself, so the profile template can ask it
+        without a query.
         """
-        return bool(self.live and self.email.strip())
+        return bool(self.live and self.contact_form_enabled and self.email.strip())
 
     @property
     def orcid_url(self) -> str:
@@ -425,6 +452,22 @@ class ResearcherPage(LocaleFallbackMixin, Page):
             self.title = self.full_name
         self.country_code = self.resolve_country_code()
         return super().save(*args, **kwargs)
+
+    def may_see_unlisted(self, user) -> bool:
+        """The owner and those who may edit the page still see an unlisted profile."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if self.user_id is not None and self.user_id == user.pk:
+            return True
+        return self.permissions_for_user(user).can_edit()
+
+    def serve(self, request, *args, **kwargs):
+        if not self.listed and not self.may_see_unlisted(request.user):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.listed else []
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

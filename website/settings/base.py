@@ -294,6 +294,12 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", "researchers")
 ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "2"))
 
+# ORCID's public API (v3.0), for "Import from ORCID" and `manage.py orcid_refresh`.
+ORCID_API_URL = env("ORCID_API_URL", "https://pub.orcid.org").rstrip("/")
+ORCID_TIMEOUT = float(env("ORCID_TIMEOUT", "10"))
+#: Requests a second at most (ORCID's public API allows 24/s with bursts of 40).
+ORCID_RATE = float(env("ORCID_RATE", "8"))
+
 # Mailing list: Mailchimp when both are set, otherwise the site's own list.
 MAILCHIMP_API_KEY = env("MAILCHIMP_API_KEY")
 MAILCHIMP_AUDIENCE_ID = env("MAILCHIMP_AUDIENCE_ID")
