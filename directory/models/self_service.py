@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from wagtail.admin.panels import FieldPanel
 
@@ -31,7 +32,7 @@ class InstitutionRequest(models.Model):
         "directory.ResearcherPage",
         on_delete=models.CASCADE,
         related_name="institution_requests",
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("institution request", "requested by"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
