@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.utils.translation import gettext as _
 from wagtail.admin.auth import require_admin_access
 
@@ -29,6 +30,7 @@ def may_see_subscribers(user) -> bool:
 
 
 @require_admin_access
+@xframe_options_sameorigin  # the page frames its own e-mail (X_FRAME_OPTIONS is DENY)
 def digest_preview(request: HttpRequest, subscriber_id: int) -> HttpResponse:
     if not may_see_subscribers(request.user):
         raise PermissionDenied

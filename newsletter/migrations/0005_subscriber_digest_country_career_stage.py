@@ -5,30 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsletter', '0004_translatable_labels'),
+        ("newsletter", "0004_translatable_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscriber',
-            name='career_stage',
-            field=models.CharField(blank=True, choices=[('doctoral', 'Doctoral researcher'), ('early-career', 'Early-career researcher'), ('mid-career', 'Mid-career researcher'), ('senior', 'Senior researcher'), ('industry', 'Industry researcher')], help_text="Optional. Narrows the digest's opportunities.", max_length=20, verbose_name='career stage'),
+            model_name="subscriber",
+            name="career_stage",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("doctoral", "Doctoral researcher"),
+                    ("early-career", "Early-career researcher"),
+                    ("mid-career", "Mid-career researcher"),
+                    ("senior", "Senior researcher"),
+                    ("industry", "Industry researcher"),
+                ],
+                help_text="Optional. Narrows the digest's opportunities.",
+                max_length=20,
+                verbose_name="career stage",
+            ),
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='country',
-            field=django_countries.fields.CountryField(blank=True, help_text="Optional: where the person works. Narrows the digest's opportunities.", max_length=2, verbose_name='country'),
+            model_name="subscriber",
+            name="country",
+            field=django_countries.fields.CountryField(
+                blank=True,
+                help_text="Optional: where the person works. Narrows the digest's opportunities.",
+                max_length=2,
+                verbose_name="country",
+            ),
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='digest',
-            field=models.BooleanField(default=False, help_text='Receives the personalised weekly digest (opted in by the person).', verbose_name='weekly digest'),
+            model_name="subscriber",
+            name="digest",
+            field=models.BooleanField(
+                default=False,
+                help_text="Receives the personalised weekly digest (opted in by the person).",
+                verbose_name="weekly digest",
+            ),
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='digest_consent_at',
-            field=models.DateTimeField(blank=True, help_text='When the person last ticked the weekly digest.', null=True, verbose_name='digest opted in'),
+            model_name="subscriber",
+            name="digest_consent_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the person last ticked the weekly digest.",
+                null=True,
+                verbose_name="digest opted in",
+            ),
         ),
     ]

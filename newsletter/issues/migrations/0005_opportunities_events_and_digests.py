@@ -6,92 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0009_facility_access_label'),
-        ('editorial', '0005_events_index_page'),
-        ('newsletter', '0005_subscriber_digest_country_career_stage'),
-        ('newsletter_issues', '0004_editions_per_language'),
+        ("directory", "0009_facility_access_label"),
+        ("editorial", "0005_events_index_page"),
+        ("newsletter", "0005_subscriber_digest_country_career_stage"),
+        ("newsletter_issues", "0004_editions_per_language"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='newsletterissuepage',
-            name='add_new_listings',
-            field=models.BooleanField(default=True, help_text='Also carry every opportunity and event published since the last issue was sent (listed below the pickers), after the ones chosen here.', verbose_name='add new opportunities and events'),
+            model_name="newsletterissuepage",
+            name="add_new_listings",
+            field=models.BooleanField(
+                default=True,
+                help_text="Also carry every opportunity and event published since the last issue was sent (listed below the pickers), after the ones chosen here.",
+                verbose_name="add new opportunities and events",
+            ),
         ),
         migrations.CreateModel(
-            name='DigestCampaign',
+            name="DigestCampaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('iso_year', models.PositiveSmallIntegerField(verbose_name='ISO year')),
-                ('iso_week', models.PositiveSmallIntegerField(verbose_name='ISO week')),
-                ('language', models.CharField(max_length=2, verbose_name='language')),
-                ('segment_key', models.CharField(help_text='The sorted topic ids the segment matches exactly (empty: no topics).', max_length=64, verbose_name='segment')),
-                ('subject', models.CharField(blank=True, max_length=200, verbose_name='subject')),
-                ('campaign_id', models.CharField(blank=True, max_length=50, verbose_name='Mailchimp campaign id')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('items', models.PositiveSmallIntegerField(default=0, verbose_name='items')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('topics', models.ManyToManyField(blank=True, related_name='+', to='directory.topic', verbose_name='topics')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("iso_year", models.PositiveSmallIntegerField(verbose_name="ISO year")),
+                ("iso_week", models.PositiveSmallIntegerField(verbose_name="ISO week")),
+                ("language", models.CharField(max_length=2, verbose_name="language")),
+                (
+                    "segment_key",
+                    models.CharField(
+                        help_text="The sorted topic ids the segment matches exactly (empty: no topics).",
+                        max_length=64,
+                        verbose_name="segment",
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=200, verbose_name="subject")),
+                (
+                    "campaign_id",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="Mailchimp campaign id"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("items", models.PositiveSmallIntegerField(default=0, verbose_name="items")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="directory.topic", verbose_name="topics"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digest campaign',
-                'verbose_name_plural': 'digest campaigns',
+                "verbose_name": "digest campaign",
+                "verbose_name_plural": "digest campaigns",
             },
         ),
         migrations.CreateModel(
-            name='DigestSend',
+            name="DigestSend",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('iso_year', models.PositiveSmallIntegerField(verbose_name='ISO year')),
-                ('iso_week', models.PositiveSmallIntegerField(verbose_name='ISO week')),
-                ('state', models.CharField(choices=[('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed')], default='sending', max_length=10, verbose_name='state')),
-                ('items', models.PositiveSmallIntegerField(default=0, verbose_name='items')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='claimed')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sends', to='newsletter_issues.digestcampaign', verbose_name='Mailchimp campaign')),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='digest_sends', to='newsletter.subscriber', verbose_name='subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("iso_year", models.PositiveSmallIntegerField(verbose_name="ISO year")),
+                ("iso_week", models.PositiveSmallIntegerField(verbose_name="ISO week")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("sending", "Being sent"), ("sent", "Sent"), ("failed", "Failed")],
+                        default="sending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("items", models.PositiveSmallIntegerField(default=0, verbose_name="items")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="claimed")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sends",
+                        to="newsletter_issues.digestcampaign",
+                        verbose_name="Mailchimp campaign",
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="digest_sends",
+                        to="newsletter.subscriber",
+                        verbose_name="subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digest sent',
-                'verbose_name_plural': 'digests sent',
+                "verbose_name": "digest sent",
+                "verbose_name_plural": "digests sent",
             },
         ),
         migrations.CreateModel(
-            name='NewsletterIssueEvent',
+            name="NewsletterIssueEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='editorial.eventpage', verbose_name='event')),
-                ('issue', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_items', to='newsletter_issues.newsletterissuepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="editorial.eventpage",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "issue",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_items",
+                        to="newsletter_issues.newsletterissuepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='NewsletterIssueOpportunity',
+            name="NewsletterIssueOpportunity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('issue', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='opportunity_items', to='newsletter_issues.newsletterissuepage')),
-                ('opportunity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='editorial.opportunitypage', verbose_name='opportunity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "issue",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opportunity_items",
+                        to="newsletter_issues.newsletterissuepage",
+                    ),
+                ),
+                (
+                    "opportunity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="editorial.opportunitypage",
+                        verbose_name="opportunity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='digestcampaign',
-            constraint=models.UniqueConstraint(fields=('iso_year', 'iso_week', 'language', 'segment_key'), name='newsletter_issues_digest_campaign_once'),
+            model_name="digestcampaign",
+            constraint=models.UniqueConstraint(
+                fields=("iso_year", "iso_week", "language", "segment_key"),
+                name="newsletter_issues_digest_campaign_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='digestsend',
-            constraint=models.UniqueConstraint(fields=('subscriber', 'iso_year', 'iso_week'), name='newsletter_issues_digest_once_a_week'),
+            model_name="digestsend",
+            constraint=models.UniqueConstraint(
+                fields=("subscriber", "iso_year", "iso_week"),
+                name="newsletter_issues_digest_once_a_week",
+            ),
         ),
     ]
