@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from common.forms import FocusFirstErrorMixin
+from directory.choices import CareerStage
 from directory.models import Topic
 from newsletter.models import NewsletterLanguage
 
@@ -74,6 +76,35 @@ def grouped_topics(bound_field: forms.BoundField) -> list[tuple[object, list[obj
     return list(groups.values())
 
 
+def digest_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Also send me a weekly digest"),
+        required=False,
+        help_text=_(
+            "At most one e-mail a week with the news, opportunities and events of the "
+            "past week that match your topics (and your country and career stage, if you "
+            "give them). Nothing is sent in a week with nothing new for you."
+        ),
+    )
+
+
+def country_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Country where you work (optional)"),
+        choices=[("", _("Not given"))] + list(countries),
+        required=False,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+
+
+def career_stage_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Career stage (optional)"),
+        choices=[("", _("Not given"))] + list(CareerStage.choices),
+        required=False,
+    )
+
+
 class SubscribeForm(FocusFirstErrorMixin, forms.Form):
     """The full form; the footer posts only `email`, the honeypot and `source`."""
 
@@ -110,6 +141,9 @@ class SubscribeForm(FocusFirstErrorMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    digest = digest_field()
+    country = country_field()
+    career_stage = career_stage_field()
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     source = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -162,6 +196,9 @@ class PreferencesForm(FocusFirstErrorMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick the subjects you want to hear about."),
     )
+    digest = digest_field()
+    country = country_field()
+    career_stage = career_stage_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -150,6 +150,9 @@ def subscribe(
     source_url: str = "",
     *,
     language_hint: str | None = None,
+    digest: bool | None = None,
+    country: str | None = None,
+    career_stage: str | None = None,
 ) -> SubscribeResult:
     """Someone asked to join the list. The public answer must not depend on the result.
 
@@ -205,6 +208,7 @@ def subscribe(
                 subscriber.last_name = last_name.strip()[:120]
             if language is not None:
                 subscriber.language = language
+            _set_digest_fields(subscriber, digest, country, career_stage)
             subscriber.confirmation_sent_at = timezone.now()
             link_researcher(subscriber)
             subscriber.save()
@@ -218,6 +222,21 @@ def subscribe(
     if wants_mail and limits.hit_address(address_digest(email)).allowed:
         email_sent = _send_safely(subscriber, outcome, consent_text)
     return SubscribeResult(outcome, subscriber, email_sent)
+
+
+def _set_digest_fields(
+    subscriber: Subscriber, digest: bool | None, country: str | None, career_stage: str | None
+) -> None:
+    """The weekly digest's opt-in (with the time it was given) and its narrowing fields;
+    `None` means "not asked". Ticking it again keeps the first consent time."""
+    if digest is not None:
+        if digest and not subscriber.digest:
+            subscriber.digest_consent_at = timezone.now()
+        subscriber.digest = bool(digest)
+    if country is not None:
+        subscriber.country = country
+    if career_stage is not None:
+        subscriber.career_stage = career_stage
 
 
 def _outcome_for(subscriber: Subscriber) -> SubscribeOutcome:
@@ -311,8 +330,11 @@ def update_preferences(
     topics: Iterable | None = None,
     first_name: str | None = None,
     last_name: str | None = None,
+    digest: bool | None = None,
+    country: str | None = None,
+    career_stage: str | None = None,
 ) -> bool:
-    """Change interests, language or name; returns whether anything changed.
+    """Change interests, language, name or the digest; returns whether anything changed.
 
     Status is not touched: preferences never subscribe or unsubscribe anyone.
     """
@@ -320,7 +342,18 @@ def update_preferences(
         raise ValueError(f"Unknown newsletter language {language!r}.")
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        before = (subscriber.language, subscriber.first_name, subscriber.last_name)
+
+        def state() -> tuple:
+            return (
+                subscriber.language,
+                subscriber.first_name,
+                subscriber.last_name,
+                subscriber.digest,
+                str(subscriber.country or ""),
+                subscriber.career_stage,
+            )
+
+        before = state()
         old_topics = set(subscriber.topics.values_list("pk", flat=True))
         if language is not None:
             subscriber.language = language
@@ -328,11 +361,9 @@ def update_preferences(
             subscriber.first_name = first_name.strip()[:120]
         if last_name is not None:
             subscriber.last_name = last_name.strip()[:120]
+        _set_digest_fields(subscriber, digest, country, career_stage)
         new_topics = set(_topic_ids(topics)) if topics is not None else old_topics
-        changed = (
-            before != (subscriber.language, subscriber.first_name, subscriber.last_name)
-            or new_topics != old_topics
-        )
+        changed = before != state() or new_topics != old_topics
         if not changed:
             return False
         subscriber.save()

@@ -31,6 +31,9 @@ def process_signup(
     ip: str | None,
     source_url: str,
     language_hint: str | None,
+    digest: bool | None = None,
+    country: str | None = None,
+    career_stage: str | None = None,
 ) -> None:
     """Run a sign-up posted to the site (see services.subscribe).
 
@@ -52,6 +55,9 @@ def process_signup(
         ip=ip,
         source_url=source_url,
         language_hint=language_hint,
+        digest=digest,
+        country=country,
+        career_stage=career_stage,
     )
 
 

@@ -139,6 +139,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             ip=ip,
             source_url=request.build_absolute_uri(source),
             language_hint=_language_hint(request),
+            digest=data["digest"] if full else None,
+            country=data["country"] if full else None,
+            career_stage=data["career_stage"] if full else None,
         )
     except Exception:
         logger.exception("Could not enqueue a newsletter sign-up")
@@ -298,6 +301,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         "last_name": subscriber.last_name,
         "language": subscriber.language,
         "topics": list(subscriber.topics.values_list("pk", flat=True)),
+        "digest": subscriber.digest,
+        "country": str(subscriber.country or ""),
+        "career_stage": subscriber.career_stage,
     }
     if request.method == "POST" and active:
         form = PreferencesForm(request.POST, initial=initial)
@@ -309,6 +315,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
                 topics=data["topics"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
+                digest=data["digest"],
+                country=data["country"],
+                career_stage=data["career_stage"],
             )
             messages.success(request, gettext("Your preferences are saved."))
             return _private(HttpResponseRedirect(request.path))

@@ -13,13 +13,14 @@ Other parts of the newsletter join the menu in either of two ways:
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets import MenuItem
+from wagtail.admin.widgets import ListingButton, MenuItem
 
 from newsletter import services
 from newsletter.admin_forms import SubscriberAdminForm
@@ -52,6 +53,16 @@ class SubscriberIndexView(generic.IndexView):
         for button in buttons:
             if isinstance(button, MenuItem) and button.url == self.get_delete_url(instance):
                 button.label = gettext("Erase")
+        # The digest preview is registered by newsletter.issues (by URL name, so this
+        # module does not import it).
+        buttons.append(
+            ListingButton(
+                gettext("Preview weekly digest"),
+                reverse("newsletter_digest_preview", args=[instance.pk]),
+                icon_name="view",
+                priority=50,
+            )
+        )
         return buttons
 
 
@@ -141,6 +152,9 @@ class SubscriberViewSet(ModelViewSet):
                 FieldPanel("language"),
                 FieldPanel("status"),
                 FieldPanel("topics"),
+                FieldRowPanel([FieldPanel("country"), FieldPanel("career_stage")]),
+                FieldPanel("digest", read_only=True),
+                FieldPanel("digest_consent_at", read_only=True),
                 FieldPanel(
                     "researcher",
                     read_only=True,

@@ -37,8 +37,9 @@ from wagtail.models import Locale, Orderable, Page
 
 from common.i18n_pages import LocaleFallbackMixin
 
+from .digest_records import DigestCampaign, DigestSend  # noqa: F401 (registered here)
 from .editions import Edition, EditionContent  # noqa: F401 (Edition: registered here)
-from .panels import IssueStatusPanel
+from .panels import IssueStatusPanel, NewListingsPanel
 
 if TYPE_CHECKING:
     from editorial.models import NewsPage
@@ -141,6 +142,14 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
             "None = the whole list."
         ),
     )
+    add_new_listings = models.BooleanField(
+        _("add new opportunities and events"),
+        default=True,
+        help_text=_(
+            "Also carry every opportunity and event published since the last issue was "
+            "sent (listed below the pickers), after the ones chosen here."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("subject"),
@@ -162,6 +171,19 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
             heading=_("Digest"),
             help_text=_("Used when the content is “Digest of the latest news”."),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("add_new_listings"),
+                NewListingsPanel(heading=_("Published since the last issue")),
+            ],
+            heading=_("Opportunities and events"),
+        ),
+        InlinePanel(
+            "opportunity_items",
+            heading=_("Chosen opportunities"),
+            label=_("Opportunity"),
+        ),
+        InlinePanel("event_items", heading=_("Chosen events"), label=_("Event")),
         FieldPanel("target_topics", widget=CheckboxSelectMultiple, heading=_("Recipients")),
         IssueStatusPanel(heading=_("Sending")),
     ]
@@ -256,6 +278,34 @@ class NewsletterIssuePage(LocaleFallbackMixin, Page):
             return digest_news(self)
         return chosen_news(self)
 
+    def _listings(self, relation: str, field: str, queryset: Any) -> list[Any]:
+        """Chosen pages of `relation` (in order), then, if asked, the new ones since the
+        last issue; one per story, each in this issue's language where translated."""
+        from .listings import in_language, one_per_story, published_since, since_last_issue
+
+        source = self.source_issue if self.is_translation else self
+        if source is None:
+            return []
+        ids = [getattr(row, f"{field}_id") for row in getattr(source, relation).all()]
+        found = queryset.in_bulk([pk for pk in ids if pk])
+        pages = [found[pk] for pk in ids if pk in found]
+        if source.add_new_listings:
+            new = published_since(queryset, since_last_issue(source))
+            pages += list(new.order_by("first_published_at", "pk"))
+        return in_language(one_per_story(pages), self.locale_id, queryset)
+
+    def opportunities(self) -> list[Any]:
+        """The opportunities this issue carries (chosen first, then new ones)."""
+        from .listings import live_opportunities
+
+        return self._listings("opportunity_items", "opportunity", live_opportunities())
+
+    def events(self) -> list[Any]:
+        """The events this issue carries (chosen first, then new ones)."""
+        from .listings import live_events
+
+        return self._listings("event_items", "event", live_events())
+
     def render_email(self, *, footer: str = "none") -> RenderedIssue:
         from .rendering import render_issue
 
@@ -299,6 +349,39 @@ class NewsletterIssueItem(Orderable):
 
     def __str__(self) -> str:
         return f"{self.issue_id}: {self.news_page_id}"
+
+
+class NewsletterIssueOpportunity(Orderable):
+    """An opportunity chosen for an issue (an inline panel row)."""
+
+    issue = ParentalKey(
+        NewsletterIssuePage, on_delete=models.CASCADE, related_name="opportunity_items"
+    )
+    opportunity = models.ForeignKey(
+        "editorial.OpportunityPage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("opportunity"),
+    )
+
+    panels = [FieldPanel("opportunity")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}: {self.opportunity_id}"
+
+
+class NewsletterIssueEvent(Orderable):
+    """An event chosen for an issue (an inline panel row)."""
+
+    issue = ParentalKey(NewsletterIssuePage, on_delete=models.CASCADE, related_name="event_items")
+    event = models.ForeignKey(
+        "editorial.EventPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+    )
+
+    panels = [FieldPanel("event")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}: {self.event_id}"
 
 
 class DispatchBackend(models.TextChoices):

@@ -40,3 +40,41 @@ class IssueStatusPanel(Panel):
             if self.request.user.has_perm(SEND_PERMISSION):
                 context["sending_url"] = reverse("newsletter_issues_sending", args=[page.pk])
             return context
+
+
+class NewListingsPanel(Panel):
+    """What "published since the last issue" holds right now: the suggestions an editor
+    can leave to the checkbox, or pick from (and order) in the choosers below."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "newsletter_issues/admin/new_listings_panel.html"
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            from .listings import (
+                live_events,
+                live_opportunities,
+                one_per_story,
+                published_since,
+                since_last_issue,
+            )
+
+            context = super().get_context_data(parent_context) or {}
+            page = self.instance
+            since = since_last_issue(page) if page.pk else since_last_issue_for_new()
+            context["since"] = since
+            context["opportunities"] = one_per_story(
+                published_since(live_opportunities(), since).order_by("first_published_at")
+            )
+            context["events"] = one_per_story(
+                published_since(live_events(), since).order_by("first_published_at")
+            )
+            return context
+
+
+def since_last_issue_for_new() -> Any:
+    """For an issue not saved yet: since the latest issue sent."""
+    from django.utils import timezone
+
+    from .listings import FIRST_ISSUE_WINDOW, last_issue_sent_at
+
+    return last_issue_sent_at() or timezone.now() - FIRST_ISSUE_WINDOW

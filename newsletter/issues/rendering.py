@@ -161,6 +161,8 @@ def issue_context(issue: NewsletterIssuePage, *, footer: str) -> dict[str, Any]:
     follow the active language."""
     from newsletter.emails import SITE_NAME
 
+    from .listings import event_context, opportunity_context
+
     intro_html = email_richtext(issue.introduction)
     web_url = absolute(issue.url) if issue.pk and issue.live else ""
     return {
@@ -170,6 +172,8 @@ def issue_context(issue: NewsletterIssuePage, *, footer: str) -> dict[str, Any]:
         "intro_html": intro_html,
         "intro_text": html_to_text(intro_html),
         "items": [item_context(page) for page in issue.news_items()],
+        "opportunities": [opportunity_context(page, absolute) for page in issue.opportunities()],
+        "events": [event_context(page, absolute) for page in issue.events()],
         "web_url": web_url,
         "site_name": SITE_NAME,
         "site_url": absolute(reverse("wagtail_serve", args=[""])),

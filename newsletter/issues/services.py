@@ -64,7 +64,12 @@ def _get_or_create_dispatch(issue: NewsletterIssuePage) -> Dispatch:
 
 def check_sendable(version: NewsletterIssuePage) -> None:
     """An issue with nothing in it is a mistake, not a newsletter."""
-    if not version.news_items() and not version.introduction.strip():
+    if (
+        not version.news_items()
+        and not version.introduction.strip()
+        and not version.opportunities()
+        and not version.events()
+    ):
         if version.mode == IssueMode.DIGEST:
             raise CampaignError(
                 gettext(

@@ -39,3 +39,11 @@ def send_due_issues() -> list[int]:
             logger.exception("Newsletter dispatch %s stopped; it will be resumed", dispatch_id)
         ran.append(dispatch_id)
     return ran
+
+
+@task()
+def send_digests() -> dict[str, object]:
+    """This week's digests (the `send_digests` command's twin); safe to run twice."""
+    from .digest_sending import send_digests as run
+
+    return run().as_dict()

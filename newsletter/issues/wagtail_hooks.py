@@ -16,6 +16,7 @@ from common import converters  # noqa: F401 (registers <id:...>)
 
 from .models import SEND_PERMISSION, SEND_PERMISSION_CODENAME, NewsletterIssuePage
 from .views import IssueSendingView
+from .views_digest import digest_preview
 from .viewsets import IssueListingViewSet
 
 
@@ -32,7 +33,12 @@ def register_admin_urls() -> list:
             "newsletter-issues/<id:page_id>/send/",
             IssueSendingView.as_view(),
             name="newsletter_issues_sending",
-        )
+        ),
+        path(
+            "newsletter/digest-preview/<int:subscriber_id>/",
+            digest_preview,
+            name="newsletter_digest_preview",
+        ),
     ]
 
 

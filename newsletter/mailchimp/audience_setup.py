@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 
 from directory.models import Topic
 from newsletter.mailchimp.client import Api
-from newsletter.mailchimp.interests import CATEGORY_KEY, CATEGORY_TITLE
+from newsletter.mailchimp.interests import (
+    CATEGORY_KEY,
+    CATEGORY_TITLE,
+    DIGEST_CATEGORY_KEY,
+    DIGEST_CATEGORY_TITLE,
+    DIGEST_INTEREST_KEY,
+    DIGEST_INTEREST_NAME,
+)
 from newsletter.mailchimp.models import SyncState, TopicInterest
 
 WEBHOOK_KEY = "webhook-id"
@@ -94,6 +101,29 @@ def _interests(api: Api, category_id: str, report: SetupReport) -> None:
     TopicInterest.objects.filter(topic_id__in=stale).delete()
 
 
+def _digest_interest(api: Api, report: SetupReport) -> str:
+    """The "Newsletter options" category with its one "Weekly digest" interest (the
+    digest opt-in, which digest campaigns select on); looked up before created."""
+    categories = api.interest_categories().get("categories") or []
+    stored = SyncState.get_value(DIGEST_CATEGORY_KEY)
+    match = next((c for c in categories if c["id"] == stored), None) or next(
+        (c for c in categories if c.get("title") == DIGEST_CATEGORY_TITLE), None
+    )
+    if match is None:
+        match = api.create_interest_category({"title": DIGEST_CATEGORY_TITLE, "type": "checkboxes"})
+    SyncState.set_value(DIGEST_CATEGORY_KEY, match["id"])
+    remote = api.interests(match["id"]).get("interests") or []
+    stored = SyncState.get_value(DIGEST_INTEREST_KEY)
+    interest = next((i for i in remote if i["id"] == stored), None) or next(
+        (i for i in remote if i.get("name") == DIGEST_INTEREST_NAME), None
+    )
+    if interest is None:
+        interest = api.create_interest(match["id"], {"name": DIGEST_INTEREST_NAME})
+        report.interests_created.append(DIGEST_INTEREST_NAME)
+    SyncState.set_value(DIGEST_INTEREST_KEY, interest["id"])
+    return interest["id"]
+
+
 def _webhook(api: Api, report: SetupReport) -> None:
     if not settings.MAILCHIMP_WEBHOOK_SECRET:
         report.notes.append(_("MAILCHIMP_WEBHOOK_SECRET is not set: no webhook registered."))
@@ -132,6 +162,7 @@ def run_setup(api: Api | None = None, webhook: bool = True) -> SetupReport:
     report = SetupReport()
     report.category_id = _category(api, report)
     _interests(api, report.category_id, report)
+    _digest_interest(api, report)
     if webhook:
         _webhook(api, report)
     report.calls = api.calls

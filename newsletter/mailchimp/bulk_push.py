@@ -38,7 +38,7 @@ from common.progress import ProgressBar
 from directory.models import ResearcherPage
 from newsletter.mailchimp.apply_remote import save_remote, status_update
 from newsletter.mailchimp.client import Api, MailchimpError, configured_timeout
-from newsletter.mailchimp.interests import interest_map
+from newsletter.mailchimp.interests import digest_interest_id, interest_map
 from newsletter.mailchimp.member_body import tag_changes, tags_for, upsert_body
 from newsletter.mailchimp.models import ArchivedContact, PendingChange, email_hash
 from newsletter.mailchimp.pull import pull
@@ -86,6 +86,7 @@ class _Row:
     status: str
     topics: set[int]
     tags: set[str]
+    digest: bool = False
 
 
 def _rows() -> Iterator[_Row]:
@@ -96,11 +97,13 @@ def _rows() -> Iterator[_Row]:
         topics[subscriber_id].add(topic_id)
     no_topics: set[int] = set()
     rows = Subscriber.objects.order_by("pk").values_list(
-        "pk", "email", "first_name", "last_name", "language", "status", "researcher_id"
+        "pk", "email", "first_name", "last_name", "language", "status", "researcher_id", "digest"
     )
-    for pk, email, first, last, language, status, researcher_id in rows.iterator(5000):
+    for pk, email, first, last, language, status, researcher_id, digest in rows.iterator(5000):
         tags = tags_for(True, countries.get(researcher_id, "")) if researcher_id else set()
-        yield _Row(pk, email, first, last, language, status, topics.get(pk, no_topics), tags)
+        yield _Row(
+            pk, email, first, last, language, status, topics.get(pk, no_topics), tags, digest
+        )
 
 
 class _Runner:
@@ -299,6 +302,7 @@ def push_all(
         ).seen
         bar.close()
     mapping = interest_map()
+    digest_interest = digest_interest_id()
     members_path = f"/lists/{api.list_id}/members"
 
     # Deleted in Mailchimp: a PUT would restore them, so they are not sent at all.
@@ -315,7 +319,10 @@ def push_all(
                 "method": "PUT",
                 "path": f"{members_path}/{email_hash(row.email)}",
                 "params": {"fields": MEMBER_FIELDS},
-                "body": json.dumps(upsert_body(row, row.topics, mapping), separators=(",", ":")),
+                "body": json.dumps(
+                    upsert_body(row, row.topics, mapping, digest_interest=digest_interest),
+                    separators=(",", ":"),
+                ),
                 "operation_id": f"put-{row.pk}",
             }
         )

@@ -40,7 +40,7 @@ from newsletter.mailchimp.apply_remote import (
     status_update,
 )
 from newsletter.mailchimp.client import Api, MailchimpError
-from newsletter.mailchimp.interests import interest_map
+from newsletter.mailchimp.interests import digest_interest_id, interest_map
 from newsletter.mailchimp.member_body import profile_body, tag_changes, upsert_body, wanted_tags
 from newsletter.mailchimp.models import ArchivedContact, PendingChange, email_hash
 from newsletter.models import Subscriber, SubscriberStatus
@@ -117,7 +117,7 @@ def deliver_upsert(api: Api, change: PendingChange, subscriber: Subscriber) -> O
     member: dict | None
     fell_back = False
     if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.CLEANED):
-        body = profile_body(subscriber, topic_ids, mapping)
+        body = profile_body(subscriber, topic_ids, mapping, digest_interest=digest_interest_id())
         if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
             body["status"] = "unsubscribed"
         try:
@@ -128,7 +128,7 @@ def deliver_upsert(api: Api, change: PendingChange, subscriber: Subscriber) -> O
             member = None
             notes.append("not in Mailchimp; nothing to unsubscribe")
     else:
-        body = upsert_body(subscriber, topic_ids, mapping)
+        body = upsert_body(subscriber, topic_ids, mapping, digest_interest=digest_interest_id())
         confirm = change.confirm and subscriber.status == SubscriberStatus.SUBSCRIBED
         if confirm:
             body["status"] = "subscribed"

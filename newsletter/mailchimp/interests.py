@@ -18,6 +18,19 @@ from newsletter.mailchimp.models import TopicInterest
 #: The SyncState key holding the id of the "Topics" interest category.
 CATEGORY_KEY = "interest-category-id"
 CATEGORY_TITLE = "Topics"
+#: The weekly digest's opt-in is an interest of its own category (not a topic), so
+#: digest campaigns can select its members (docs/newsletter.md, "The weekly digest").
+DIGEST_CATEGORY_KEY = "digest-category-id"
+DIGEST_INTEREST_KEY = "digest-interest-id"
+DIGEST_CATEGORY_TITLE = "Newsletter options"
+DIGEST_INTEREST_NAME = "Weekly digest"
+
+
+def digest_interest_id() -> str:
+    """The Mailchimp interest standing for the digest opt-in ("" before the setup made it)."""
+    from newsletter.mailchimp.models import SyncState
+
+    return SyncState.get_value(DIGEST_INTEREST_KEY)
 
 
 def interest_map() -> dict[int, str]:

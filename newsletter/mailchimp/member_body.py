@@ -66,13 +66,25 @@ def tag_changes(wanted: set[str], member: dict) -> list[dict]:
     return changes
 
 
-def profile_body(subscriber: MemberData, topic_ids: set[int], mapping: dict[int, str]) -> dict:
+def profile_body(
+    subscriber: MemberData,
+    topic_ids: set[int],
+    mapping: dict[int, str],
+    *,
+    digest_interest: str = "",
+) -> dict:
+    """Names, language and interests; with `digest_interest` (the setup made it), the
+    weekly digest's opt-in as that interest, on or off."""
     body: dict[str, Any] = {
         "merge_fields": merge_fields(subscriber),
         "language": subscriber.language,
     }
     if mapping:
         body["interests"] = interests(topic_ids, mapping)
+    if digest_interest:
+        body.setdefault("interests", {})[digest_interest] = bool(
+            getattr(subscriber, "digest", False)
+        )
     return body
 
 
@@ -86,11 +98,15 @@ def status_if_new(subscriber: MemberData) -> str:
 
 
 def upsert_body(
-    subscriber: MemberData, topic_ids: set[int], mapping: dict[int, str]
+    subscriber: MemberData,
+    topic_ids: set[int],
+    mapping: dict[int, str],
+    *,
+    digest_interest: str = "",
 ) -> dict[str, Any]:
     """The PUT body without `status`: safe to send for anyone, any number of times."""
     return {
         "email_address": subscriber.email,
         "status_if_new": status_if_new(subscriber),
-        **profile_body(subscriber, topic_ids, mapping),
+        **profile_body(subscriber, topic_ids, mapping, digest_interest=digest_interest),
     }

@@ -15,6 +15,9 @@ from django.db.models.functions import Lower
 from django.db.models.signals import post_save
 from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from directory.choices import CareerStage
 
 
 class SubscriberStatus(models.TextChoices):
@@ -86,6 +89,29 @@ class Subscriber(models.Model):
         related_name="subscribers",
         verbose_name=_("topics"),
         help_text=_("Topic interests"),
+    )
+    country = CountryField(
+        _("country"),
+        blank=True,
+        help_text=_("Optional: where the person works. Narrows the digest's opportunities."),
+    )
+    career_stage = models.CharField(
+        _("career stage"),
+        max_length=20,
+        choices=CareerStage.choices,
+        blank=True,
+        help_text=_("Optional. Narrows the digest's opportunities."),
+    )
+    digest = models.BooleanField(
+        _("weekly digest"),
+        default=False,
+        help_text=_("Receives the personalised weekly digest (opted in by the person)."),
+    )
+    digest_consent_at = models.DateTimeField(
+        _("digest opted in"),
+        null=True,
+        blank=True,
+        help_text=_("When the person last ticked the weekly digest."),
     )
     status = models.CharField(
         _("status"),

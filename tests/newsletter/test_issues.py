@@ -64,6 +64,8 @@ class TestIssuePages(WagtailPageTestCase):
                     "digest_count": 5,
                     "digest_days": 30,
                     "items": inline_formset([{"news_page": news.pk}]),
+                    "opportunity_items": inline_formset([]),
+                    "event_items": inline_formset([]),
                 }
             ),
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from directory.models import Topic
 from newsletter.mailchimp.client import Api
+from newsletter.mailchimp.interests import digest_interest_id
 from newsletter.mailchimp.models import PendingChange, TopicInterest
 from newsletter.mailchimp.worker import deliver_due
 from newsletter.models import SubscriberStatus
@@ -54,7 +55,8 @@ def test_new_sign_up_is_upserted_by_hash_as_pending_with_profile_interests_and_t
     dle = TopicInterest.objects.get(topic=topics[0]).interest_id
     every = set(TopicInterest.objects.values_list("interest_id", flat=True))
     assert len(every) == Topic.objects.count()
-    assert body["interests"] == {iid: iid == dle for iid in every}  # unticked ones too
+    # Unticked ones too, and the weekly digest's opt-in (off: not asked for).
+    assert body["interests"] == {iid: iid == dle for iid in every} | {digest_interest_id(): False}
     assert body["language"] == "es"
 
     member = mailchimp.rendered_member(ANA)

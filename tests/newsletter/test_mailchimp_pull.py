@@ -130,9 +130,11 @@ def test_setup_creates_category_interests_and_webhook_once(mailchimp, settings) 
     out = StringIO()
     call_command("newsletter_mailchimp_setup", stdout=out)
     lst = mailchimp.lists[LIST]
-    assert list(lst.interest_categories) == [category]
+    # "Topics" reused; "Newsletter options" made for the weekly digest's opt-in.
+    assert list(lst.interest_categories)[0] == category
+    assert len(lst.interest_categories) == 2
     names = sorted(i["name"] for i in lst.interests.values())
-    assert names == sorted(Topic.objects.values_list("name", flat=True))
+    assert names == sorted([*Topic.objects.values_list("name", flat=True), "Weekly digest"])
     assert TopicInterest.objects.get(topic__name=recycling).interest_id == existing
     (hook,) = lst.webhooks.values()
     assert (
@@ -150,8 +152,9 @@ def test_setup_creates_category_interests_and_webhook_once(mailchimp, settings) 
 
     mailchimp.reset_log()
     call_command("newsletter_mailchimp_setup", stdout=StringIO())
-    assert [r.method for r in mailchimp.requests] == ["GET", "GET", "GET"]  # nothing created
-    assert len(lst.interests) == Topic.objects.count() and len(lst.webhooks) == 1
+    # Nothing created: topics' category and interests, the digest's, the webhooks.
+    assert [r.method for r in mailchimp.requests] == ["GET"] * 5
+    assert len(lst.interests) == Topic.objects.count() + 1 and len(lst.webhooks) == 1
 
 
 def test_setup_adds_an_interest_for_a_new_topic(mailchimp) -> None:
