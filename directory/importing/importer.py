@@ -68,8 +68,10 @@ class Importer:
             Writer(self.progress, self.result).write(
                 creates, updates, list(self.new_institutions.values()), parent
             )
-            # Written with bulk queries, which send no page signals: caches are told here.
-            bulk_content_changed.send(sender=Importer, reason="import")
+            # Written with bulk queries, which send no page signals: caches are told
+            # here, and only when the import changed something.
+            if creates or updates.changed or self.new_institutions:
+                bulk_content_changed.send(sender=Importer, reason="import")
         return self.result
 
     def _parent(self, parent: DirectoryIndexPage | None) -> DirectoryIndexPage | None:

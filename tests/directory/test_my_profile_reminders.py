@@ -21,7 +21,7 @@ def test_claimed_profiles_get_one_reminder_a_year_in_their_language(clock, claim
     ResearcherPageFactory()  # unclaimed: never reminded
     call_command("profile_reminders")
     assert [m.to for m in mail.outbox] == [["ana@uni.example.org"]]
-    assert mail.outbox[0].subject == "¿Sigue siendo correcto su perfil?"
+    assert mail.outbox[0].subject == "¿Tu perfil sigue siendo correcto?"
     assert "/es/my-profile/still-correct/" in mail.outbox[0].body
 
     clock.shift(timedelta(days=364))
