@@ -58,6 +58,16 @@ def has_open_changes(subscriber: Subscriber) -> bool:
     ).exists()
 
 
+def erasure_waiting(email: str) -> bool:
+    """Whether the permanent delete of `email` is still waiting in the outbox: the
+    person asked to be forgotten, so Mailchimp's copy must not bring them back."""
+    return PendingChange.objects.filter(
+        action=PendingChange.Action.ERASE,
+        email=email,
+        state__in=(*PendingChange.OPEN_STATES, PendingChange.State.FAILED),
+    ).exists()
+
+
 def pending_since(subscriber: Subscriber) -> datetime:
     """When the local sign-up that is awaiting confirmation started (best evidence)."""
     stamps = [subscriber.created_at, subscriber.confirmation_sent_at, subscriber.updated_at]

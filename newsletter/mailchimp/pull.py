@@ -26,6 +26,7 @@ from newsletter.mailchimp.apply_remote import (
     ARCHIVED,
     by_email,
     create_from_remote,
+    erasure_waiting,
     has_open_changes,
     parse_time,
     profile_update,
@@ -98,6 +99,8 @@ def apply_member(member: dict[str, Any], archived: set[str] | None = None) -> st
         if subscriber is None:
             if remote != SubscriberStatus.SUBSCRIBED:
                 return "skipped"  # pending there: not confirmed; left: nothing to keep
+            if erasure_waiting(email):
+                return "skipped"  # erased here; the permanent delete is on its way
             create_from_remote(email, merges, member.get("language"), topics, at)
             return "created"
         if has_open_changes(subscriber):

@@ -22,6 +22,7 @@ from newsletter.mailchimp.client import Api, MailchimpError, is_configured
 from newsletter.mailchimp.deliver import deliver_change
 from newsletter.mailchimp.models import PendingChange, SyncState
 from newsletter.mailchimp.outbox import scrub_erased
+from newsletter.models import normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +261,37 @@ def _run(
                 report.deferred += _defer_rest(now, err, rng)
                 break
         _renew(now)
+
+
+def deliver_erasures(email: str, api: Api | None = None) -> int:
+    """Delete `email` permanently in Mailchimp now, for "Delete my profile and account".
+
+    Delivers every erasure of the address still waiting in the outbox, a refused
+    one included (the person asked for it; an editor's "Retry now" would do the
+    same). A member Mailchimp no longer knows counts as done (deliver_erase).
+    Raises MailchimpError if any is not delivered, so the caller can retry; the
+    row stays open, so the outbox's own retries may deliver it first, and then
+    there is nothing left to do here. Returns how many were delivered. Only
+    erasures are delivered: nothing here writes a member.
+    """
+    address = normalise_email(email)
+    if not address or not is_configured():
+        return 0
+    waiting = (
+        PendingChange.objects.filter(action=PendingChange.Action.ERASE, email=address)
+        .exclude(state__in=(PendingChange.State.DELIVERED, PendingChange.State.SUPERSEDED))
+        .order_by("id")
+    )
+    delivered = 0
+    for change in waiting:
+        api = api or Api()
+        state, err = deliver_one(api, change, timezone.now())
+        if err is not None:
+            raise err
+        if state != PendingChange.State.DELIVERED:
+            raise MailchimpError(None, "Not delivered", f"erasure {change.pk} changed meanwhile")
+        delivered += 1
+    return delivered
 
 
 def schedule_next_run(now: datetime) -> None:
