@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,8 +21,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
+from wagtail.models import Locale, Page
+from wagtail.query import PageQuerySet
 
+from common.i18n import current_language
 from common.unlisted import unlisted_page_ids
 from directory.choices import CareerStage, OpenTo
 from search.engines import get_engine
@@ -380,6 +383,25 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
     }
 
 
+def pages_in_visitors_language(pages: PageQuerySet) -> PageQuerySet:
+    """Each page once, in the visitor's language where it has been translated.
+
+    The visitor's locale, plus the default locale's pages that have no translation in
+    it (those answer in their original language, with a note): never the same page
+    twice, never a Portuguese page to a Spanish reader.
+    """
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    default = locales.get(settings.LANGUAGE_CODE)
+    current = locales.get(current_language())
+    if default is None or current is None or current == default:
+        return pages.filter(locale=default) if default is not None else pages
+    translated = Page.objects.filter(
+        locale=default,
+        translation_key__in=Page.objects.filter(locale=current).values("translation_key"),
+    ).values_list("pk", flat=True)
+    return pages.filter(locale__in=[default, current]).exclude(pk__in=list(translated))
+
+
 @require_GET
 def site_search(request: HttpRequest) -> HttpResponse:
     """/search/: news and every other page, through Wagtail's search backend.
@@ -397,8 +419,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
         # Wagtail parses the text itself; hand it the folded content words only, so
         # that search syntax in the box (quotes, AND, NEAR, *) is just text.
         results = (
-            Page.objects.live()
-            .public()
+            pages_in_visitors_language(Page.objects.live().public())
             .exclude(depth__lte=1)
             .exclude(pk__in=unlisted_page_ids())
             .search(" ".join(terms), operator="and")

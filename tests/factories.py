@@ -2,6 +2,7 @@
 
 import factory
 import wagtail_factories
+from django.conf import settings
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 from faker import Faker
@@ -53,11 +54,12 @@ class TopicFactory(DjangoModelFactory):
 
 def directory_index() -> DirectoryIndexPage:
     """The directory page the migrations created."""
-    return DirectoryIndexPage.objects.get()
+    return DirectoryIndexPage.objects.get(locale__language_code=settings.LANGUAGE_CODE)
 
 
 def news_index() -> NewsIndexPage:
-    return NewsIndexPage.objects.get()
+    """The English news listing (translations of it may exist too)."""
+    return NewsIndexPage.objects.get(locale__language_code=settings.LANGUAGE_CODE)
 
 
 class ResearcherPageFactory(wagtail_factories.PageFactory):

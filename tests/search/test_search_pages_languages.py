@@ -121,3 +121,29 @@ def test_html_has_no_inline_script(client, indexed):
     for url in ("/es/directory/", "/pt-br/search/?q=litio"):
         html = client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", html), url
+
+
+def test_site_search_shows_each_page_once_in_the_visitors_language(client):
+    from tests.factories import NewsPageFactory
+    from tests.newsletter.issue_support import translate
+
+    translated = NewsPageFactory(title="Brine pilot plant opens", summary="Brine news.")
+    translate(translated, "es", title="Abre la planta piloto de salmuera brine")
+    NewsPageFactory(title="Brine conference report", summary="Only in English.")
+
+    def titles(path: str) -> list[str]:
+        html = client.get(path, {"q": "brine"}).content.decode()
+        found = re.findall(r"<h3><a [^>]*>(.*?)</a></h3>", html)
+        return sorted(re.sub(r"<[^>]+>", "", title) for title in found)
+
+    english = titles("/search/")
+    assert "Brine pilot plant opens" in english and "Brine conference report" in english
+    assert not any("salmuera" in title for title in english)
+    spanish = titles("/es/search/")
+    # The translation instead of its original; the untranslated page in English, once.
+    assert "Abre la planta piloto de salmuera brine" in spanish
+    assert "Brine pilot plant opens" not in spanish
+    assert spanish.count("Brine conference report") == 1
+    portuguese = titles("/pt-br/search/")
+    assert "Brine pilot plant opens" in portuguese
+    assert not any("salmuera" in title for title in portuguese)
