@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format bench clean messages
+.PHONY: run serve test install migrate demo lint format bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,19 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: Gunicorn (gunicorn.conf.py reads WEB_CONCURRENCY, BIND or HOST/PORT,
+# timeouts) and the task worker, with the production settings against DATABASE_URL.
+# Ctrl-C stops both; if either stops on its own, the other is stopped too.
+PROD := DJANGO_SETTINGS_MODULE=website.settings.production
+serve: install
+	$(PROD) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PROD) $(PY) manage.py migrate --noinput
+	$(PROD) bash -c 'stop() { kill -TERM $$web $$worker 2>/dev/null; wait; }; \
+		trap stop INT TERM EXIT; \
+		$(VENV)/bin/gunicorn --config gunicorn.conf.py & web=$$!; \
+		$(PY) manage.py db_worker & worker=$$!; \
+		wait -n'
 
 # pytest-xdist runs the suite on every core (`PYTEST_ARGS="-n 0"` runs it in one process).
 test: install

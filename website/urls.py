@@ -10,6 +10,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from directory.permissions import guard_admin_view
 from website.api import api_router
+from website.health import healthz
 from website.language_switch import switch_language
 from website.sitemap import TranslatedSitemap
 from website.views import robots_txt
@@ -27,6 +28,8 @@ urlpatterns = [
     # The language switch belongs to no language: /language/?to=es&next=/directory/
     path("language/", switch_language, name="switch_language"),
     path("robots.txt", robots_txt),
+    # Probes speak no language and get no redirect (website/health.py).
+    path("healthz", healthz, name="healthz"),
     path("", include("search.urls")),
     # Mailchimp's webhook speaks no language: outside the prefixes.
     path("newsletter/mailchimp/", include("newsletter.mailchimp.urls")),

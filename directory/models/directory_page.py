@@ -42,6 +42,27 @@ class DirectoryIndexPage(LocaleFallbackMixin, Page):
         context.update(directory_context(request, url))
         return context
 
+    def route(self, request, path_components):
+        """A profile (/directory/<slug>/) in one query with everything it shows.
+
+        Wagtail's own routing fetches the child, then its specific page, and the
+        template then loads the institution and the photo one query each; this
+        fetches the profile with those and prefetches its related objects at once
+        (`with_profile_relations`). Anything else is routed as usual.
+        """
+        from directory.models.researchers import ResearcherPage
+
+        if len(path_components) == 1:
+            profile = (
+                ResearcherPage.objects.child_of(self)
+                .with_profile_relations()
+                .filter(slug=path_components[0])
+                .first()
+            )
+            if profile is not None:
+                return profile.route(request, [])
+        return super().route(request, path_components)
+
     @cached_property
     def researcher_count(self) -> int:
         """Listed profiles only: none behind a view restriction (see docs/search.md)."""

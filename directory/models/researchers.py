@@ -33,6 +33,7 @@ from directory.languages import (
     alphabetical,
     language_from_profile,
 )
+from directory.models.institutions import Facility
 from directory.models.profile_form import BIO_TRANSLATIONS, ResearcherPageForm
 from directory.models.profile_items import ResearcherKeyword
 from directory.validators import normalise_orcid, validate_orcid
@@ -70,10 +71,12 @@ class ResearcherPageQuerySet(PageQuerySet):
     def with_profile_relations(self) -> ResearcherPageQuerySet:
         """Everything a full profile shows, in a fixed number of queries."""
         return self.select_related("institution", "photo").prefetch_related(
+            "photo__renditions",
             "topics",
             "affiliations",
             "languages",
-            "facilities__institution",
+            # Facilities with their institutions in one query, not two.
+            models.Prefetch("facilities", queryset=Facility.objects.select_related("institution")),
             "publications",
             "links",
             "keywords",
@@ -479,7 +482,10 @@ class ResearcherPage(LocaleFallbackMixin, Page):
     def profile_data(self) -> dict:
         """The related objects of a profile, each fetched with exactly one query."""
         facilities = self.facilities.all()
-        if self.pk is not None:  # previews of unsaved pages hold relations in memory
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        # Previews of unsaved pages hold relations in memory; a routed profile has
+        # them prefetched with their institutions (DirectoryIndexPage.route).
+        if self.pk is not None and "facilities" not in prefetched:
             facilities = facilities.select_related("institution")
         return {
             "topics": list(self.topics.all()),

@@ -44,17 +44,28 @@ CONFIGS = ("directory_search_en", "directory_search_es", "directory_search_pt")
 MATCHES = "f.search_vector @@ (SELECT q_and FROM q)"
 
 
-def _term_query(term: str) -> Sql:
-    alternatives = " || ".join(f"plainto_tsquery('{config}', %s)" for config in CONFIGS)
-    return Sql(f"({alternatives})", [term] * len(CONFIGS))
+def _term_query(term: str, *, prefix: bool = False) -> Sql:
+    """A term's English, Spanish or Portuguese stem; as a prefix, `'catho':*`.
+
+    `to_tsquery` stems before it adds the prefix mark, so "recycling" typed in
+    full is `'recycl':*` and finds what the word finds. Terms are letters and
+    digits only (search_terms), so quoting them leaves no tsquery syntax.
+    """
+    if prefix and term.isalnum():
+        function, value = "to_tsquery", f"'{term}':*"
+    else:
+        function, value = "plainto_tsquery", term
+    alternatives = " || ".join(f"{function}('{config}', %s)" for config in CONFIGS)
+    return Sql(f"({alternatives})", [value] * len(CONFIGS))
 
 
-def _combine(terms: Sequence[str], operator: str) -> Sql:
+def _combine(terms: Sequence[str], operator: str, *, last_as_prefix: bool = True) -> Sql:
+    """The terms' queries joined by `operator`; the last term a prefix (search as you type)."""
     sql = Sql()
     for index, term in enumerate(terms):
         if index:
             sql.add(f" {operator} ")
-        sql.extend(_term_query(term))
+        sql.extend(_term_query(term, prefix=last_as_prefix and index == len(terms) - 1))
     return sql
 
 
@@ -70,7 +81,8 @@ class PostgresDialect(Dialect):
         if not terms:
             return None
         sql = Sql("(SELECT ").extend(_combine(terms, "&&")).add(" AS q_and, ")
-        return sql.extend(_combine(terms, "||")).add(" AS q_or)")
+        sql.extend(_combine(terms, "||")).add(" AS q_or, ")
+        return sql.extend(_combine(terms, "&&", last_as_prefix=False)).add(" AS q_exact)")
 
     def text_filter(self, terms: Sequence[str]) -> Sql:
         return Sql(MATCHES)
@@ -85,6 +97,8 @@ class PostgresDialect(Dialect):
         # Each set holds only rows that pass the filters, so a selective filter (a
         # country, say) narrows the heap rows a broad word's index entries lead to.
         # With one term "every" and "some" are the same set: it is computed once.
+        # Before the tiers: profiles matching every word whole come before those
+        # that match only through the last word as a prefix.
         def tier(column: str, query: str, points: int) -> Sql:
             sql = Sql(
                 f"CASE WHEN f.researcher_id IN (SELECT t.researcher_id FROM {FACETS_TABLE} t "
@@ -105,7 +119,8 @@ class PostgresDialect(Dialect):
         for index, sql in enumerate(tiers):
             relevance.add(" + " if index else "").extend(sql)
         relevance.add(")")
-        return Sql(f"{FACETS_TABLE} f"), MATCHES, [(relevance, "DESC")]
+        exact = tier("search_vector", "q_exact", 1)
+        return Sql(f"{FACETS_TABLE} f"), MATCHES, [(exact, "DESC"), (relevance, "DESC")]
 
     def bit(self, expression: str) -> str:
         return f"(CAST(1 AS BIGINT) << CAST({expression} AS INTEGER))"

@@ -38,9 +38,17 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def match_expression(terms: Sequence[str]) -> str:
-    """Every term required (FTS5's implicit AND)."""
-    return " ".join(fts_phrase(term) for term in terms)
+def match_expression(terms: Sequence[str], *, last_as_prefix: bool = True) -> str:
+    """Every term required (FTS5's implicit AND); the last one may be a prefix.
+
+    Search as you type: `"catho"*` finds "cathode". The Porter tokenizer stems the
+    prefix too, so a whole word typed in full ("recycling"*, stemmed "recycl"*)
+    still finds what the word itself finds: the prefix query is a superset.
+    """
+    phrases = [fts_phrase(term) for term in terms]
+    if phrases and last_as_prefix:
+        phrases[-1] += "*"
+    return " ".join(phrases)
 
 
 class SqliteDialect(Dialect):
@@ -55,16 +63,22 @@ class SqliteDialect(Dialect):
     def ranked_hits_from(
         self, terms: Sequence[str], filters: Callable[[str], Sql]
     ) -> tuple[Sql, str, list[tuple[Sql, str]]]:
-        # bm25() is lower for better matches. Sorting by the name tier, then the
-        # B tier, then the C tier puts any name match above any topic, institution
-        # or keyword match, and those above biography matches.
+        # Profiles matching the words as typed (every word whole) come first; those
+        # matching only through the last word as a prefix follow. bm25() is lower
+        # for better matches. Sorting by the name tier, then the B tier, then the C
+        # tier puts any name match above any topic, institution or keyword match,
+        # and those above biography matches.
         source = Sql(
             f"(SELECT rowid AS id, {RANK_A} AS r_a, {RANK_B} AS r_b, {RANK_C} AS r_c "
             f"FROM {FTS} WHERE {FTS} MATCH %s) s "
             f"JOIN {FACETS_TABLE} f ON f.researcher_id = s.id",
             [match_expression(terms)],
         )
-        return source, "1=1", [(Sql(f"s.r_{tier}"), "ASC") for tier in "abc"]
+        exact = Sql(
+            f"CASE WHEN s.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) THEN 0 ELSE 1 END",
+            [match_expression(terms, last_as_prefix=False)],
+        )
+        return source, "1=1", [(exact, "ASC"), *((Sql(f"s.r_{tier}"), "ASC") for tier in "abc")]
 
     def bit(self, expression: str) -> str:
         return f"(1 << {expression})"

@@ -61,6 +61,10 @@ TEXT_FIELDS = (
     *(f"{field}^{boost}" if boost != 1 else field for field, boost in STEMMED_FIELDS[1:]),
 )
 PHRASE_FIELDS = ("name^10", "topics^5", "keywords^5", "institution_name^5")
+# Search as you type: the last word also matches as the beginning of a word in
+# these (folded) fields, scored far below whole-word matches.
+PREFIX_FIELDS = tuple(field.split("^")[0] for field in TEXT_FIELDS)
+PREFIX_BOOST = 0.1
 
 SORT_ORDERS: dict[str, list[Any]] = {
     "relevance": ["_score", {"name_sort": "asc"}, {"id": "asc"}],
@@ -154,7 +158,24 @@ def text_query(text: str) -> Query:
     one language's stemmed sub-fields; exact phrases in names and topics score
     extra; names also match with a typo. `multi_match` never parses Lucene
     syntax, so quotes, brackets, colons and AND/OR/NEAR are just text.
+
+    The last clause is search as you type: the earlier terms as above, and the
+    last term as the beginning of a word (`phrase_prefix` of one word is a prefix
+    query per field), with a low boost so whole-word matches rank first.
     """
+    *leading, last = text.split()
+    prefix_must = [Q("multi_match", query=last, type="phrase_prefix", fields=list(PREFIX_FIELDS))]
+    if leading:
+        prefix_must.insert(
+            0,
+            Q(
+                "multi_match",
+                query=" ".join(leading),
+                type="cross_fields",
+                operator="and",
+                fields=list(TEXT_FIELDS),
+            ),
+        )
     should = [
         Q("multi_match", query=text, type="cross_fields", operator="and", fields=list(TEXT_FIELDS)),
         *(
@@ -179,6 +200,7 @@ def text_query(text: str) -> Query:
             prefix_length=1,
             boost=0.5,
         ),
+        Q("bool", must=prefix_must, boost=PREFIX_BOOST),
     ]
     return Q("bool", should=should, minimum_should_match=1)
 

@@ -116,6 +116,43 @@ def test_every_term_must_match(engine, indexed):
     assert ids(engine.search(SearchQuery(text="Pérez cátodo"))) == indexed.ids("jose")
 
 
+@pytest.mark.parametrize(("prefix", "word"), [("catho", "cathode"), ("recyc", "recycling")])
+def test_the_last_word_matches_as_a_prefix(engine, world, prefix, word):
+    """Search as you type: the unfinished last word finds what the whole word finds."""
+    from tests.search.conftest import make_researcher
+
+    make_researcher(given_name="Rosa", family_name="Acosta", keywords=["cathode coatings"])
+    engine.rebuild()
+    whole = ids(engine.search(SearchQuery(text=word)))
+    assert whole
+    assert whole <= ids(engine.search(SearchQuery(text=prefix)))
+
+
+def test_a_name_matches_as_it_is_typed(engine, world):
+    from tests.search.conftest import make_researcher
+
+    acosta = make_researcher(given_name="Wilfred", family_name="Acosta")
+    engine.rebuild()
+    assert ids(engine.search(SearchQuery(text="Acost"))) == {acosta.pk}
+    assert ids(engine.search(SearchQuery(text="Wilfred Acost"))) == {acosta.pk}
+    # Only the last word is a prefix: earlier words are whole words.
+    assert engine.search(SearchQuery(text="Wilf Acosta")).total == 0
+
+
+def test_whole_word_matches_rank_above_prefix_matches(engine, world):
+    from tests.search.conftest import make_researcher
+
+    # "Limarev" in a name would outrank a biography on tiers alone; the whole word
+    # "Lima" in a biography still comes first.
+    by_prefix = make_researcher(given_name="Olga", family_name="Limarev")
+    by_word = make_researcher(
+        given_name="Zoe", family_name="Zwick", biography="<p>Based in Lima, Peru.</p>"
+    )
+    engine.rebuild()
+    results = engine.search(SearchQuery(text="lima"))
+    assert [hit.id for hit in results.hits] == [by_word.pk, by_prefix.pk]
+
+
 def test_hyphenated_words(engine, indexed):
     assert ids(engine.search(SearchQuery(text="sodium-ion recycling"))) == indexed.ids("emily")
 

@@ -62,8 +62,10 @@ def sent_body(fake: FakeElasticsearch) -> dict[str, Any]:
 
 
 def text_clauses(body: dict[str, Any]) -> list[str]:
+    """Every text the query matches, the prefix clause's terms included (a nested bool)."""
     should = body.get("query", {}).get("bool", {}).get("should", [])
-    return [clause["multi_match"]["query"] for clause in should]
+    clauses = [inner for clause in should for inner in clause.get("bool", {}).get("must", [clause])]
+    return [clause["multi_match"]["query"] for clause in clauses]
 
 
 FUZZ = settings(

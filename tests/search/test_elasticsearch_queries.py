@@ -90,6 +90,35 @@ def test_search_request_for_text_and_two_facets(fake, engine):
 
 
 @pytest.mark.django_db
+def test_the_last_word_also_matches_as_a_prefix_with_a_lower_boost(fake, engine):
+    fake.on("POST", f"/{ALIAS}/_search", search_response())
+    engine.search(SearchQuery(text="lithium catho"))
+    should = sent_search(fake)["query"]["bool"]["should"]
+    assert should[0]["multi_match"]["query"] == "lithium catho"  # the normal match
+    prefix = should[-1]["bool"]
+    assert prefix["boost"] < 1
+    leading, last = prefix["must"]
+    # Earlier words are whole words, required as in the normal match.
+    assert leading["multi_match"]["query"] == "lithium"
+    assert leading["multi_match"]["operator"] == "and"
+    assert leading["multi_match"]["type"] == "cross_fields"
+    # The last word begins a word of a name, topic, keyword, biography...
+    assert last["multi_match"]["query"] == "catho"
+    assert last["multi_match"]["type"] == "phrase_prefix"
+    assert {"name", "family_name", "topics", "keywords", "biography"} <= set(
+        last["multi_match"]["fields"]
+    )
+
+
+@pytest.mark.django_db
+def test_one_word_is_a_prefix_on_its_own(fake, engine):
+    fake.on("POST", f"/{ALIAS}/_search", search_response())
+    engine.search(SearchQuery(text="Acost"))
+    prefix = sent_search(fake)["query"]["bool"]["should"][-1]["bool"]
+    assert [clause["multi_match"]["query"] for clause in prefix["must"]] == ["acost"]
+
+
+@pytest.mark.django_db
 def test_search_without_text_matches_all_and_sorts_by_name(fake, engine):
     fake.on("POST", f"/{ALIAS}/_search", search_response())
     engine.search(SearchQuery(text="the of", sort="relevance"))

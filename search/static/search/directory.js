@@ -10,6 +10,10 @@
  *    Back/Forward restore earlier states;
  *  - focus stays where it was (the checkbox or the search box), the result count
  *    is announced by its live region, and page links move focus to the results;
+ *  - typing searches as you type (the last word is a prefix, docs/search.md):
+ *    results follow a short pause (TYPING_PAUSE), but the count in the live
+ *    region changes only once typing has paused for ANNOUNCE_PAUSE, so a screen
+ *    reader hears one count, not one per keystroke;
  *  - the search box is an ARIA 1.2 combobox: Down/Up move through suggestions,
  *    Enter opens one, Escape closes the list; suggestions come in the page's
  *    language (the form's data-lang), labelled with the form's data-kind-* words;
@@ -40,6 +44,22 @@
   var pending = null;
   var typingTimer = null;
   var lastUrl = window.location.href;
+  var TYPING_PAUSE = 250;
+  var ANNOUNCE_PAUSE = 500;
+  var lastKeystroke = 0;
+  var announceTimer = null;
+
+  // The live region is read aloud whenever its text changes: change it only
+  // when the visitor has stopped typing for ANNOUNCE_PAUSE milliseconds.
+  function announce(text) {
+    window.clearTimeout(announceTimer);
+    var wait = lastKeystroke + ANNOUNCE_PAUSE - Date.now();
+    if (wait > 0) {
+      announceTimer = window.setTimeout(function () { announce(text); }, wait);
+    } else if (count.textContent !== text) {
+      count.textContent = text;
+    }
+  }
 
   function formUrl() {
     var params = new URLSearchParams();
@@ -112,8 +132,8 @@
         swap(doc, "directory-facets");
         swap(doc, "directory-hits");
         var nextCount = doc.getElementById("result-count");
-        if (nextCount && count.textContent !== nextCount.textContent) {
-          count.textContent = nextCount.textContent;
+        if (nextCount) {
+          announce(nextCount.textContent);
         }
         copyText(doc, "filters-summary-text");
         copyText(doc, "filters-result-count");
@@ -278,12 +298,14 @@
   }
 
   input.addEventListener("input", function () {
+    lastKeystroke = Date.now();
+    window.clearTimeout(announceTimer);
     window.clearTimeout(suggestTimer);
     suggestTimer = window.setTimeout(fetchSuggestions, 150);
     window.clearTimeout(typingTimer);
     typingTimer = window.setTimeout(function () {
       load(formUrl(), "replace", false);
-    }, 400);
+    }, TYPING_PAUSE);
   });
 
   input.addEventListener("keydown", function (event) {
