@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,7 +52,13 @@ def join(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:home")
     elif request.method == "POST" and action == "link":
         link_form = ClaimRequestForm(request.POST, prefix="link")
-        if link_form.is_valid():
+        if link_form.is_valid() and not ratelimit.consume(
+            request, action="claim_link", user=request.user
+        ):
+            # Each request may e-mail a stranger: limited per account and per address
+            # (ACCOUNT_RATE_LIMITS["claim_link"], in the cache like the sign-in limits).
+            link_form.add_error(None, _("Too many requests: try again later."))
+        elif link_form.is_valid():
             _send_link(link_form.profile())
             # The same answer whatever the address named: no profile, a claimed one,
             # one without an address, or one whose address we just wrote to.
@@ -76,6 +83,7 @@ def join(request: HttpRequest) -> HttpResponse:
             "link_form": link_form,
             "new_form": new_form,
         },
+        status=429 if link_form.is_bound and link_form.non_field_errors() else 200,
     )
 
 

@@ -71,3 +71,36 @@ def test_import_invites_once_per_period_and_records_consent(tmp_path):
     call_command("import_researchers", str(csv), "--invite", verbosity=0)
     assert Invitation.objects.filter(profile=profile).count() == 1
     assert len(mail.outbox) == 1
+
+
+def _ask_for_link(client, profile, address="10.0.0.1"):
+    return client.post(
+        "/accounts/join/",
+        {"action": "link", "link-profile_url": profile.url},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_claim_link_requests_are_limited_per_account(client, member, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "claim_link": "2/h/user"}
+    profile = ResearcherPageFactory(email="someone.else@uni.example.org")
+    client.force_login(member)
+    for n in range(2):
+        assert _ask_for_link(client, profile, f"10.0.0.{n}").status_code == 200
+    refused = _ask_for_link(client, profile, "10.0.0.9")
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.content.decode()
+    assert len(mail.outbox) == 2
+
+
+def test_claim_link_requests_are_limited_per_address(client, member, django_user_model, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "claim_link": "2/h/ip"}
+    profile = ResearcherPageFactory(email="someone.else@uni.example.org")
+    other = django_user_model.objects.create_user("other", "other@uni.example.org", "pw")
+    client.force_login(member)
+    _ask_for_link(client, profile)
+    client.force_login(other)
+    _ask_for_link(client, profile)
+    assert _ask_for_link(client, profile).status_code == 429
+    assert _ask_for_link(client, profile, "10.0.0.2").status_code == 200
+    assert len(mail.outbox) == 3

@@ -376,6 +376,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "change_email": "1/m/user",
     "confirm_email": "1/3m/key",
+    # Claim-link requests (accounts.views.join): each sends an e-mail to a profile's
+    # address, so per account and per address, like the sign-in limits.
+    "claim_link": env("ACCOUNTS_CLAIM_LINK_RATE_LIMIT", "5/h/user,20/h/ip"),
 }
 LOGIN_REDIRECT_URL = "accounts:home"
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
