@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Revision
 
 from accounts import consent
 from accounts.models import ClaimLink, ConsentSource
@@ -76,8 +77,23 @@ def claim(profile: ResearcherPage, user, *, text=None) -> ResearcherPage:
     locked.user = user
     # Only the row's `user`: a draft's content stays as the editors left it.
     locked.save(update_fields=["user"])
+    _link_in_revisions(locked, user)
     consent.record(locked, ConsentSource.CLAIMED, user=user, text=text)
     return locked
+
+
+def _link_in_revisions(profile: ResearcherPage, user) -> None:
+    """Write the account into every revision of the profile, too.
+
+    Publishing a revision copies its content onto the page, `user` included: an
+    editor's draft (or a workflow submission, a scheduled publication, a revert)
+    saved before the claim would otherwise unlink the account again. Editors who may
+    link accounts can still unlink one with a new revision.
+    """
+    for pk, content in profile.revisions.values_list("pk", "content"):
+        if content.get("user") != user.pk:
+            content["user"] = user.pk
+            Revision.objects.filter(pk=pk).update(content=content)
 
 
 # --- Claim links ------------------------------------------------------------------------
