@@ -16,6 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("accounts:join")
         return super().get_login_redirect_url(request)
 
+    def get_signup_redirect_url(self, request) -> str:
+        """After signing up (and confirming the address), the same: on to joining."""
+        return self.get_login_redirect_url(request)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """ORCID gives an iD (what matters for claiming) and rarely a public address;
