@@ -381,6 +381,9 @@ ACCOUNT_RATE_LIMITS = {
     "claim_link": env("ACCOUNTS_CLAIM_LINK_RATE_LIMIT", "5/h/user,20/h/ip"),
 }
 LOGIN_REDIRECT_URL = "accounts:home"
+# allauth's per-address limits find the client behind the same proxies as ours
+# (common/ratelimit.py): the Nth address from the right in X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = NEWSLETTER_TRUSTED_PROXY_COUNT
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_STORE_TOKENS = False
