@@ -57,7 +57,7 @@ bench: install
 # then compile them with polib. The compiled .mo files are committed: `make run`
 # needs neither (docs/i18n.md).
 messages: install
-	for package in website directory editorial search newsletter common; do \
+	for package in website directory editorial search newsletter accounts common; do \
 		mkdir -p $$package/locale && \
 		(cd $$package && ../$(PY) ../manage.py makemessages -l es -l pt_BR \
 			--no-obsolete --no-location --ignore "tests/*" -e html,txt,py) || exit 1; \

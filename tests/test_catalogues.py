@@ -21,7 +21,7 @@ def _ids(paths):
 
 def test_every_package_with_strings_has_both_languages():
     packages = {p.relative_to(REPOSITORY).parts[0] for p in CATALOGUES}
-    assert packages >= {"website", "directory", "search", "newsletter"}
+    assert packages >= {"website", "directory", "search", "newsletter", "accounts"}
     for package in packages:
         for locale in LOCALES:
             assert (REPOSITORY / package / "locale" / locale / "LC_MESSAGES" / "django.po").exists()

@@ -44,6 +44,9 @@ public_patterns = [
     path("", include("newsletter.issues.urls")),
     path("", include("directory.urls")),
     path("", include("editorial.urls_events")),
+    # Accounts (docs/accounts.md): our pages first, then allauth's.
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
 ]
 
 if settings.DEBUG:

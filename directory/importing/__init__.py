@@ -59,7 +59,7 @@ from __future__ import annotations
 
 from directory.importing.cleaning import bio_to_html
 from directory.importing.columns import COLUMNS, LIST_SEPARATOR, REQUIRED_COLUMNS, WEBSITE_LABEL
-from directory.importing.importer import Importer
+from directory.importing.importer import Importer, researchers_imported
 from directory.importing.result import ImportIssue, ImportResult, PlannedProfile, ProgressCallback
 from directory.importing.writing import WRITE_CHUNK
 from directory.models import DirectoryIndexPage
@@ -76,6 +76,7 @@ __all__ = [
     "ProgressCallback",
     "bio_to_html",
     "import_researchers",
+    "researchers_imported",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
@@ -20,6 +21,11 @@ from directory.importing.result import (
 from directory.importing.updates import Update, Updates
 from directory.importing.writing import Writer
 from directory.models import DirectoryIndexPage
+
+#: Sent inside an import's transaction once its rows are written: `created` and
+#: `matched` are profile ids. Apps that keep records about imported people (consent,
+#: invitations) listen; the directory needs to know none of them.
+researchers_imported = Signal()
 
 
 class Importer:
@@ -67,6 +73,14 @@ class Importer:
                 return self.result
             Writer(self.progress, self.result).write(
                 creates, updates, list(self.new_institutions.values()), parent
+            )
+            self.result.matched_pks = [row.existing_pk for row in matched]
+            # Inside the transaction: what listeners record (consent) stands or
+            # falls with the profiles.
+            researchers_imported.send(
+                sender=ImportResult,
+                created=list(self.result.created_pks),
+                matched=list(self.result.matched_pks),
             )
             # Written with bulk queries, which send no page signals: caches are told
             # here, and only when the import changed something.

@@ -64,6 +64,10 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     institutions_created: int = 0
+    #: Ids of the profiles written (created) and of every profile a row matched,
+    #: changed or not: what `researchers_imported` reports (invitations, consent).
+    created_pks: list[int] = field(default_factory=list)
+    matched_pks: list[int] = field(default_factory=list)
     errors: list[ImportIssue] = field(default_factory=list)
     warnings: list[ImportIssue] = field(default_factory=list)
 

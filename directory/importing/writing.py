@@ -83,6 +83,7 @@ class Writer:
                 )
             )
         pages = bulk_create_researchers(items, parent=parent)
+        self.result.created_pks.extend(page.pk for page in pages)
         ResearcherLink.objects.bulk_create(
             [
                 ResearcherLink(page_id=page.pk, url=row.website, label=WEBSITE_LABEL, sort_order=0)

@@ -55,6 +55,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "website",
+    # Before directory: its import_researchers command adds --invite to directory's.
+    "accounts",
+    "accounts.orcid",
     "directory",
     "editorial",
     "search",
@@ -87,6 +90,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -115,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -128,6 +135,8 @@ AUTHENTICATION_BACKENDS = [
     # assumes the first backend can (Wagtail's page test helpers).
     "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Public accounts sign in by e-mail address (docs/accounts.md).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -379,6 +388,61 @@ PERMISSIONS_POLICY = {
 # would have to allow) a hash of every editor's e-mail address.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
+# Public accounts (django-allauth; docs/accounts.md): sign in by e-mail address, which
+# must be verified; every answer is the same whether an address has an account
+# (ACCOUNT_PREVENT_ENUMERATION); failed sign-ins are limited per account and per
+# address through the cache (Redis, when set, makes the limits hold across processes).
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins: per address (ip) and per account (key, the e-mail address).
+    "login_failed": "20/10m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "change_email": "1/m/user",
+    "confirm_email": "1/3m/key",
+    # Claim-link requests (accounts.views.join): each sends an e-mail to a profile's
+    # address, so per account and per address, like the sign-in limits.
+    "claim_link": env("ACCOUNTS_CLAIM_LINK_RATE_LIMIT", "5/h/user,20/h/ip"),
+}
+LOGIN_REDIRECT_URL = "accounts:home"
+# allauth's per-address limits find the client behind the same proxies as ours
+# (common/ratelimit.py): the Nth address from the right in X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = NEWSLETTER_TRUSTED_PROXY_COUNT
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+# "Sign in with ORCID": only when a client is configured (no button otherwise).
+# ORCID_BASE_URL is https://orcid.org (production) or https://sandbox.orcid.org;
+# the public API (the record) is at pub.<host> unless ORCID_API_URL says otherwise.
+ORCID_CLIENT_ID = env("ORCID_CLIENT_ID")
+ORCID_CLIENT_SECRET = env("ORCID_CLIENT_SECRET")
+ORCID_BASE_URL = env("ORCID_BASE_URL", "https://orcid.org").rstrip("/")
+_ORCID = urlsplit(ORCID_BASE_URL)
+ORCID_API_URL = env("ORCID_API_URL", f"{_ORCID.scheme}://pub.{_ORCID.netloc}").rstrip("/")
+SOCIALACCOUNT_PROVIDERS = {
+    "orcid": {
+        "APPS": (
+            [{"client_id": ORCID_CLIENT_ID, "secret": ORCID_CLIENT_SECRET}]
+            if ORCID_CLIENT_ID and ORCID_CLIENT_SECRET
+            else []
+        ),
+    }
+}
+# Joining the directory: how long a claim link lasts, and how long before the same
+# profile may be invited again.
+ACCOUNTS_CLAIM_LINK_DAYS = int(env("ACCOUNTS_CLAIM_LINK_DAYS", "7"))
+ACCOUNTS_INVITATION_INTERVAL_DAYS = int(env("ACCOUNTS_INVITATION_INTERVAL_DAYS", "30"))
+
 # Admin sign-in throttle (django-axes). Attempts are kept in the database, so the
 # lock holds across every web process with or without Redis. An account is locked
 # after AXES_FAILURE_LIMIT failures from anywhere, and an address after as many
@@ -398,6 +462,9 @@ AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_ip"
 # Successful sign-ins are not recorded (less personal data to keep); failures are,
 # until they expire.
 AXES_DISABLE_ACCESS_LOG = True
+# Public sign-ins (/accounts/) are limited by allauth's own limits above; axes
+# guards the admins' sign-in pages only.
+AXES_WHITELIST_CALLABLE = "accounts.throttle.outside_admin"
 
 # Uploaded images: Pillow decodes the whole bitmap to make a rendition, so a tiny
 # file of enormous dimensions (a "decompression bomb") costs seconds and hundreds of
