@@ -18,6 +18,12 @@ shared by its threads), so a Redis host that drops packets costs one timeout now
 then, not one per cache call. The first failure and the recovery are logged, not
 every call. Errors other than connection and timeout errors (a bug, a wrong type)
 still raise. docs/deployment.md explains the choice.
+
+A write lost during the outage can matter after it: the page cache forgets every
+page by writing a new generation token, and an edit made while Redis was away could
+not write it, so pages cached before the outage would come back stale. Whoever
+keeps such state registers `on_recovery(callback)`; a process that saw Redis fail
+calls the callbacks when Redis answers it again.
 """
 
 from __future__ import annotations
@@ -44,6 +50,14 @@ T = TypeVar("T")
 _lock = threading.Lock()
 #: server location → monotonic time before which the backend does not try Redis.
 _down_until: dict[str, float] = {}
+#: Called (no arguments) when Redis answers again after a failure this process saw.
+_recovery_callbacks: list[Callable[[], None]] = []
+
+
+def on_recovery(callback: Callable[[], None]) -> None:
+    """Run `callback` whenever this process sees Redis answer again after an outage."""
+    if callback not in _recovery_callbacks:
+        _recovery_callbacks.append(callback)
 
 
 class ResilientRedisCache(RedisCache):
@@ -81,8 +95,11 @@ class ResilientRedisCache(RedisCache):
             return fallback
         if self._location in _down_until:
             with _lock:
-                if _down_until.pop(self._location, None) is not None:
-                    logger.warning("Redis cache reachable again.")
+                recovered = _down_until.pop(self._location, None) is not None
+            if recovered:
+                logger.warning("Redis cache reachable again.")
+                for callback in list(_recovery_callbacks):
+                    callback()
         return result
 
     # The cache API ---------------------------------------------------------------------

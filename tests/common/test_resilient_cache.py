@@ -113,3 +113,30 @@ def test_with_a_live_redis_it_is_an_ordinary_shared_cache():
     assert cache.incr("resilient:probe") == 42
     assert make(LIVE).get("resilient:probe") == 42  # another process's view, same Redis
     cache.delete("resilient:probe")
+
+
+def test_recovery_runs_the_registered_callbacks_once(monkeypatch):
+    cache = make()
+    cache.retry_after = 0
+    answers = iter([RedisConnectionError("refused"), "a", "b"])
+
+    def flaky(self, *args, **kwargs):
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    recovered = []
+    monkeypatch.setattr(RedisCache, "get", flaky)
+    monkeypatch.setattr(resilient_cache, "_recovery_callbacks", [lambda: recovered.append(1)])
+    cache.get("key")
+    cache.get("key")
+    cache.get("key")
+    assert recovered == [1]
+
+
+def test_the_page_cache_forgets_its_pages_when_redis_comes_back():
+    """An edit made while Redis was away could not bump the generation."""
+    from common.page_cache import bump_generation
+
+    assert bump_generation in resilient_cache._recovery_callbacks

@@ -21,8 +21,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
-
 from django_tasks_db.models import DBTaskResult
+
 from tests.website.task_worker_support import RUNS_FILE_VARIABLE, record_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
