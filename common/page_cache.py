@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from common import resilient_cache
 from common.i18n import normalize_language
 
 GENERATION_KEY = "pagecache:generation"
@@ -110,6 +111,11 @@ def current_generation() -> str:
 
 def bump_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+# Content changed while Redis was unreachable could not bump the generation; when
+# Redis answers again, forget every page cached before the outage.
+resilient_cache.on_recovery(bump_generation)
 
 
 def content_changed() -> None:

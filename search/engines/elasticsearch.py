@@ -46,15 +46,54 @@ from search.types import (
 WRITE_TIMEOUT = 60.0
 
 
-@functools.cache
+def node_urls(url: str) -> list[str]:
+    """ELASTICSEARCH_URL as a list of nodes: one URL or several, comma-separated."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
+def client_options() -> dict[str, Any]:
+    """Authentication and TLS for every node, from the settings.
+
+    ELASTICSEARCH_API_KEY (the base64 "id:key" Elasticsearch hands out) wins over a
+    user name and password (ELASTICSEARCH_USERNAME/_PASSWORD); credentials written
+    in a node URL (https://user:pw@host:9200) are the client's own feature and apply
+    to that node. ELASTICSEARCH_CA_CERTS: a PEM bundle for a cluster whose
+    certificate a private CA signed (the default trusts the system's CAs).
+    """
+    options: dict[str, Any] = {}
+    api_key = getattr(settings, "ELASTICSEARCH_API_KEY", "")
+    username = getattr(settings, "ELASTICSEARCH_USERNAME", "")
+    if api_key:
+        options["api_key"] = api_key
+    elif username:
+        options["basic_auth"] = (username, getattr(settings, "ELASTICSEARCH_PASSWORD", ""))
+    ca_certs = getattr(settings, "ELASTICSEARCH_CA_CERTS", "")
+    if ca_certs:
+        options["ca_certs"] = ca_certs
+    return options
+
+
 def default_client(url: str, timeout: float) -> Elasticsearch:
     """One client (and so one connection pool) per process and configuration.
 
     Short timeout, no retry on timeout and a single retry otherwise: a search
     request must fall back to the database quickly rather than wait on a sick
-    cluster.
+    cluster. With several nodes the client spreads requests over them and a retry
+    goes to another node.
     """
-    return Elasticsearch(url, request_timeout=timeout, retry_on_timeout=False, max_retries=1)
+    options = client_options()
+    return _client(tuple(node_urls(url)), timeout, tuple(sorted(options.items())))
+
+
+@functools.cache
+def _client(nodes: tuple[str, ...], timeout: float, options: tuple) -> Elasticsearch:
+    return Elasticsearch(
+        list(nodes),
+        request_timeout=timeout,
+        retry_on_timeout=False,
+        max_retries=1,
+        **dict(options),
+    )
 
 
 class ElasticsearchEngine:

@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 import common
 
+from .storage import storages_from
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -222,22 +224,39 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "static")))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = env("MEDIA_URL", "/media/")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Uploaded files: an S3-compatible bucket (django-storages) when
+# AWS_STORAGE_BUCKET_NAME is set, so that any number of web processes on any
+# machines share them; MEDIA_ROOT on the local disk otherwise (website/settings/storage.py).
+STORAGES = storages_from(os.environ)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Cache: per-process memory by default; Redis (shared by every worker, so rate
-# limits hold across processes) when REDIS_URL is set.
+# limits hold across processes) when REDIS_URL is set. The Redis backend degrades
+# to "no cache" instead of raising while Redis is unreachable (common/resilient_cache.py),
+# and gives up on a connection after REDIS_TIMEOUT seconds.
 REDIS_URL = env("REDIS_URL")
+REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "1"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "common.resilient_cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions live in the database, read through the cache when there is Redis: a
+# sign-in works on every web process, and still works while Redis is down.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Anonymous pages are served from that cache for PAGE_CACHE_SECONDS and forgotten on
 # every content change (docs/caching.md). On by default only with Redis: a per-process
@@ -298,8 +317,15 @@ _TASK_BACKENDS = {
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env("TASKS_BACKEND", "database")]}}
 
-# Directory search: the database engine unless ELASTICSEARCH_URL is set.
+# Directory search: the database engine unless ELASTICSEARCH_URL is set: one node
+# URL or several, comma-separated (credentials may be in them: https://user:pw@host).
+# An API key, or a user name and password, and a CA bundle for a private CA, apply
+# to every node (search/engines/elasticsearch.py builds the client).
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+ELASTICSEARCH_API_KEY = env("ELASTICSEARCH_API_KEY")
+ELASTICSEARCH_USERNAME = env("ELASTICSEARCH_USERNAME")
+ELASTICSEARCH_PASSWORD = env("ELASTICSEARCH_PASSWORD")
+ELASTICSEARCH_CA_CERTS = env("ELASTICSEARCH_CA_CERTS")
 ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", "researchers")
 ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "2"))
 

@@ -9,6 +9,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Uploads on the local disk (a per-test MEDIA_ROOT), whatever bucket the environment names.
+STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Django's test client signs in without a request, which django-axes refuses; the
 # throttle's own tests (tests/website/test_security.py) switch it back on.
