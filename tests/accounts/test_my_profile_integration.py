@@ -105,4 +105,5 @@ def test_a_retried_accounts_erasure_works_once_the_account_is_gone(member):
     personal_data.erasers()["accounts"](stand_in, member.email)
 
     assert not Consent.objects.exists()
+    assert not ClaimLink.objects.exists()
     assert not EmailAddress.objects.filter(user_id=member.pk).exists()
