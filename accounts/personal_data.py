@@ -2,8 +2,12 @@
 
 The account itself (address, dates, ORCID iDs linked), the consents recorded for
 their profile or given by them, and the invitations sent to their profile. Erasing
-removes the consents and invitations; the account row itself is deleted by whoever
-deletes the account (allauth's addresses and social accounts go with it).
+removes the consents, invitations and claim links, and allauth's records of the
+account: its e-mail addresses and linked ORCID (social) accounts with their tokens.
+The account row itself is deleted by whoever deletes the account
+(`directory.self_service.erasure`). A retry runs after that row is gone, with a
+stand-in that has only `pk` and `email`, so accounts are matched by id, never by
+instance.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from directory.models import ResearcherPage
 def _profiles(user, email: str):
     query = Q(pk__in=[])
     if getattr(user, "pk", None):
-        query |= Q(user=user)
+        query |= Q(user_id=user.pk)
     if email:
         query |= Q(email__iexact=email)
     return ResearcherPage.objects.filter(query)
@@ -30,7 +34,7 @@ def _profiles(user, email: str):
 def _consents(user, email: str):
     query = Q(profile__in=_profiles(user, email))
     if getattr(user, "pk", None):
-        query |= Q(user=user)
+        query |= Q(user_id=user.pk)
     return Consent.objects.filter(query)
 
 
@@ -75,3 +79,7 @@ def erase(user, email: str) -> None:
     _consents(user, email).delete()
     Invitation.objects.filter(profile__in=profiles).delete()
     ClaimLink.objects.filter(profile__in=profiles).delete()
+    if getattr(user, "pk", None):
+        # Social tokens go with their social account (CASCADE).
+        SocialAccount.objects.filter(user_id=user.pk).delete()
+        EmailAddress.objects.filter(user_id=user.pk).delete()
