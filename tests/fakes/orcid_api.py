@@ -44,6 +44,7 @@ def work(
     journal: str = "",
     kind: str = "journal-article",
     put_code: int = 1,
+    orcid: str = "0000-0002-1825-0097",
 ) -> dict[str, Any]:
     """One `group` of the works summary, as v3.0 returns it."""
     external = (
@@ -64,7 +65,7 @@ def work(
         "last-modified-date": {"value": 1600000000000},
         "source": {"source-name": {"value": "Crossref"}},
         "put-code": put_code,
-        "path": f"/work/{put_code}",
+        "path": "/".join(("", orcid, "work", str(put_code))),  # as v3.0 spells it
         "title": {"title": {"value": title}, "subtitle": None, "translated-title": None},
         "external-ids": {"external-id": external},
         "url": None,
