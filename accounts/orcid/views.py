@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.orcid.views import OrcidOAuth2Adapter
 from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 
 
 class SiteOrcidOAuth2Adapter(OrcidOAuth2Adapter):
@@ -25,5 +29,18 @@ class SiteOrcidOAuth2Adapter(OrcidOAuth2Adapter):
         return f"{settings.ORCID_API_URL}/v3.0/%s/record"
 
 
-oauth2_login = OAuth2LoginView.adapter_view(SiteOrcidOAuth2Adapter)
-oauth2_callback = OAuth2CallbackView.adapter_view(SiteOrcidOAuth2Adapter)
+def only_when_configured(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Without ORCID_CLIENT_ID there is no ORCID sign-in: its URLs answer 404, not the
+    500 allauth raises when it finds no client."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not settings.SOCIALACCOUNT_PROVIDERS.get("orcid", {}).get("APPS"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+oauth2_login = only_when_configured(OAuth2LoginView.adapter_view(SiteOrcidOAuth2Adapter))
+oauth2_callback = only_when_configured(OAuth2CallbackView.adapter_view(SiteOrcidOAuth2Adapter))

@@ -66,3 +66,9 @@ def test_a_forged_callback_signs_no_one_in(client, member, orcid):
     client.post("/accounts/orcid/login/")
     client.get("/accounts/orcid/login/callback/?code=made-up&state=made-up")
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("path", ["/accounts/orcid/login/", "/accounts/orcid/login/callback/"])
+def test_without_an_orcid_client_its_urls_answer_404(client, settings, path):
+    settings.SOCIALACCOUNT_PROVIDERS = {"orcid": {"APPS": []}}  # no ORCID_CLIENT_ID
+    assert client.get(path, {"code": "x", "state": "y"}).status_code == 404
