@@ -18,12 +18,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale
+from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models.sites import (
+    SITE_ROOT_PATHS_CACHE_KEY,
+    SITE_ROOT_PATHS_CACHE_VERSION,
+    SiteRootPath,
+)
 from wagtail.url_routing import RouteResult
 
 from common.i18n import current_language, normalize_language
@@ -58,9 +64,14 @@ class LocaleFallbackMixin:
     #: and their alternates need no lookup of translations.
     rendered_in_every_language = False
 
+    #: True for page types whose `route()` reads only the page tree's fields (path,
+    #: depth, locale) when the path goes on below them: routing through such a page
+    #: then skips the query for its own fields (`Page.specific_deferred`).
+    routes_on_tree_fields_only = False
+
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
         try:
-            return super().route(request, path_components)  # type: ignore[misc]
+            return self._route_in_tree(request, path_components)
         except _NotInOriginalEither:
             raise
         except Http404:
@@ -72,6 +83,49 @@ class LocaleFallbackMixin:
         except Http404 as exc:
             raise _NotInOriginalEither from exc
         return _in_active_locale(result)
+
+    def _route_in_tree(self, request: HttpRequest, path_components: list[str]) -> Any:
+        """Wagtail's `Page.route`, but a child the path goes on below is not fetched as
+        its specific page when its type routes on tree fields only: one query saved
+        per such level (/directory/ on the way to a profile)."""
+        if not path_components:
+            return super().route(request, path_components)  # type: ignore[misc]
+        slug, remaining = path_components[0], path_components[1:]
+        try:
+            child = self.get_children().get(slug=slug)  # type: ignore[attr-defined]
+        except Page.DoesNotExist as exc:
+            raise Http404 from exc
+        child._cached_parent_obj = self
+        specific_class = child.specific_class
+        if remaining and getattr(specific_class, "routes_on_tree_fields_only", False):
+            return child.specific_deferred.route(request, remaining)
+        return child.specific.route(request, remaining)
+
+    def get_view_restrictions(self) -> QuerySet:
+        """Wagtail's view restrictions of this page and its ancestors (an alias's are
+        its source's), in one query instead of two: the ancestors are found by their
+        paths, which this page's own path spells out."""
+        steplen = self.steplen  # type: ignore[attr-defined]
+        path = self.path  # type: ignore[attr-defined]
+        paths = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+        on_path = Page.objects.filter(path__in=paths)
+        aliases = on_path.filter(alias_of__isnull=False)
+        # An alias of an alias (Wagtail follows the chain) is followed two levels.
+        return PageViewRestriction.objects.filter(
+            Q(page__in=on_path.filter(alias_of__isnull=True))
+            | Q(page__in=aliases.filter(alias_of__alias_of__isnull=True).values("alias_of_id"))
+            | Q(page__in=aliases.values("alias_of__alias_of_id"))
+        )
+
+    def _get_site_root_paths(self, cache_object: Any = None) -> Any:
+        """Wagtail's site root paths, read (on a cold cache) in one query instead of
+        one plus one per site; the same list in the same cache entry otherwise."""
+        cache_object = cache_object if cache_object is not None else self
+        try:
+            return cache_object._wagtail_cached_site_root_paths
+        except AttributeError:
+            cache_object._wagtail_cached_site_root_paths = site_root_paths()
+            return cache_object._wagtail_cached_site_root_paths
 
     def _default_locale_original(self) -> Any:
         """This page's live translation in the default locale, or None if it is one."""
@@ -120,6 +174,32 @@ class LocaleFallbackMixin:
         if self.rendered_in_every_language or self.content_language == current_language():
             return ""
         return str(UNTRANSLATED_NOTE)
+
+
+def site_root_paths() -> list[SiteRootPath]:
+    """`Site.get_site_root_paths()` (every site's home page and its translations, the
+    most specific path first) in one query, kept in Wagtail's own cache entry, which
+    Wagtail clears when a site or a home page changes."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return Site.get_site_root_paths()
+    result = cache.get(SITE_ROOT_PATHS_CACHE_KEY, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    if result is not None:
+        return [SiteRootPath(*item) for item in result]
+    site, page, locale = (model._meta.db_table for model in (Site, Page, Locale))
+    rows = Site.objects.raw(
+        f"SELECT s.id, s.hostname, s.port, p.url_path AS translation_path, "  # noqa: S608
+        f"l.language_code AS translation_language FROM {site} s "
+        f"JOIN {page} r ON r.id = s.root_page_id "
+        f"JOIN {page} p ON p.translation_key = r.translation_key "
+        f"JOIN {locale} l ON l.id = p.locale_id "
+        "ORDER BY r.url_path DESC, s.is_default_site DESC, s.hostname, s.id, p.path"
+    )
+    result = [
+        SiteRootPath(row.id, row.translation_path, row.root_url, row.translation_language)
+        for row in rows
+    ]
+    cache.set(SITE_ROOT_PATHS_CACHE_KEY, result, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    return result
 
 
 def tree_language(page: Any, request: HttpRequest | None = None) -> str | None:

@@ -15,6 +15,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _forget_locales():
+    """Locale rows are remembered per process (common/locales.py); a test's rows are
+    rolled back with it, without the signals that would make the process forget them."""
+    from common.locales import forget_locales
+
+    forget_locales()
+    yield
+    forget_locales()
+
+
 @pytest.fixture
 def clock(time_machine):
     """The one test clock: time stands still at `CLOCK_START` until the test moves it.

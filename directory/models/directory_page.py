@@ -21,6 +21,8 @@ class DirectoryIndexPage(LocaleFallbackMixin, Page):
     parent_page_types = ["website.HomePage"]
     subpage_types = ["directory.ResearcherPage"]
     max_count = 1
+    # Its route reads only tree fields: /directory/<slug>/ skips fetching its intro.
+    routes_on_tree_fields_only = True
 
     class Meta:
         verbose_name = _("researcher directory")

@@ -29,18 +29,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Measured with a cold rendition cache, the same on SQLite and PostgreSQL: 22 for any
-# profile (site and routing, one per relation, shared with the JSON-LD, settings, photo
-# and renditions, similar researchers), +1 for "Opportunities for you" when the profile
-# has topics (issue 10), 10 for a page of directory results, 9 for a topic's or an
-# institution's page. The bounds leave a little room.
-#: Down from 25 (issue "Fast under load"): DirectoryIndexPage.route fetches the profile
-#: with its institution and photo and prefetches what it shows. docs/performance.md
-#: lists the 22 queries left; the issue's goal of 12 is not reached yet.
-PROFILE_MAX_QUERIES = 22
-#: Under /es/ and /pt-br/ Wagtail's routing looks up the Locale of the prefix: one
-#: query more. (The fallback's translation and alias lookups of issue 9 are no longer
-#: spent on profiles: their route finds them in the English tree at once.)
+# Measured with a cold cache (no rendition, site root paths or settings cached), the
+# same on SQLite and PostgreSQL, for 1 or 12 of everything a profile shows: site and
+# routing, one per relation (shared with the JSON-LD), view restrictions, site root
+# paths, settings, "Opportunities for you", similar researchers; 10 for a page of
+# directory results, 9 for a topic's or an institution's page.
+#: Down from 25, then 22 (issue "Fast under load"); docs/performance.md lists the 18
+#: queries left. The issue's goal of 12 is not reached yet.
+PROFILE_MAX_QUERIES = 18
+#: Under /es/ and /pt-br/ Wagtail's `Page.localized` looks for the home page's
+#: translation into the visitor's language (the Locale itself is remembered per process,
+#: common/locales.py): one query more.
 LOCALE_LOOKUP = 1
 LISTING_MAX_QUERIES = 12
 #: A topic page is also a hub: open opportunities, upcoming events and latest news
