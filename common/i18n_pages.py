@@ -88,8 +88,11 @@ class LocaleFallbackMixin:
         """Wagtail's `Page.route`, but a child the path goes on below is not fetched as
         its specific page when its type routes on tree fields only: one query saved
         per such level (/directory/ on the way to a profile)."""
-        if not path_components:
-            return super().route(request, path_components)  # type: ignore[misc]
+        inherited = super().route  # type: ignore[misc]
+        if not path_components or getattr(inherited, "__func__", None) is not Page.route:
+            # Nothing below, or a page with routes of its own (RoutablePageMixin: the
+            # news feeds, an opportunity's contact form): routed as Wagtail does.
+            return inherited(request, path_components)
         slug, remaining = path_components[0], path_components[1:]
         try:
             child = self.get_children().get(slug=slug)  # type: ignore[attr-defined]
