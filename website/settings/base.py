@@ -330,7 +330,7 @@ ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", "researchers")
 ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "2"))
 
 # ORCID's public API (v3.0), for "Import from ORCID" and `manage.py orcid_refresh`.
-ORCID_API_URL = env("ORCID_API_URL", "https://pub.orcid.org").rstrip("/")
+# (ORCID_API_URL, the public API's address, is set with ORCID_BASE_URL below.)
 ORCID_TIMEOUT = float(env("ORCID_TIMEOUT", "10"))
 #: Requests a second at most (ORCID's public API allows 24/s with bursts of 40).
 ORCID_RATE = float(env("ORCID_RATE", "8"))
