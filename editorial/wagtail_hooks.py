@@ -32,7 +32,21 @@ from editorial.models.opportunities import Status
 # ======================================================================================
 
 
-class PageState(django_filters.ChoiceFilter):
+class RadioFilter(django_filters.ChoiceFilter):
+    """A choice of `CHOICES` as radio buttons under `LABEL`, "All" when none is chosen."""
+
+    LABEL: Any = ""
+    CHOICES: Any = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", self.LABEL)
+        kwargs.setdefault("choices", self.CHOICES)
+        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault("empty_label", pgettext_lazy("filter of editorial pages", "All"))
+        super().__init__(*args, **kwargs)
+
+
+class PageState(RadioFilter):
     """Live, draft, scheduled, or waiting in a moderation workflow.
 
     The labels carry a context because news items and opportunities are feminine in
@@ -47,12 +61,7 @@ class PageState(django_filters.ChoiceFilter):
         ("moderation", _("In moderation")),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label", pgettext_lazy("filter of editorial pages", "State"))
-        kwargs.setdefault("choices", self.CHOICES)
-        kwargs.setdefault("widget", forms.RadioSelect)
-        kwargs.setdefault("empty_label", pgettext_lazy("filter of editorial pages", "All"))
-        super().__init__(*args, **kwargs)
+    LABEL = pgettext_lazy("filter of editorial pages", "State")
 
     def filter(self, qs, value):
         if value == "live":
@@ -72,17 +81,12 @@ class PageState(django_filters.ChoiceFilter):
         return qs
 
 
-class Deadline(django_filters.ChoiceFilter):
+class Deadline(RadioFilter):
     """The public listing's deadline filter, for editors."""
 
     CHOICES = Status.choices
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("Deadline"))
-        kwargs.setdefault("choices", self.CHOICES)
-        kwargs.setdefault("widget", forms.RadioSelect)
-        kwargs.setdefault("empty_label", pgettext_lazy("filter of editorial pages", "All"))
-        super().__init__(*args, **kwargs)
+    LABEL = _("Deadline")
 
     def filter(self, qs, value):
         now = timezone.now()
@@ -158,18 +162,13 @@ class OpportunityListingViewSet(PageListingViewSet):
 # ======================================================================================
 
 
-class Registration(django_filters.ChoiceFilter):
+class Registration(RadioFilter):
     """An event's "deadline": whether people can still register (not ended, and its
     registration deadline, if any, not passed) or not any more."""
 
     CHOICES = [("open", _("Registration open")), ("closed", _("Registration closed"))]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("Registration"))
-        kwargs.setdefault("choices", self.CHOICES)
-        kwargs.setdefault("widget", forms.RadioSelect)
-        kwargs.setdefault("empty_label", pgettext_lazy("filter of editorial pages", "All"))
-        super().__init__(*args, **kwargs)
+    LABEL = _("Registration")
 
     def filter(self, qs, value):
         now = timezone.now()
