@@ -8,11 +8,14 @@ decide, as for any contributor's draft.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wagtail.models import Revision
 
-from directory.models import ResearcherPage
+from directory.models import ResearcherPage, ResearcherPublication
+
+if TYPE_CHECKING:
+    from directory.self_service.orcid import Work
 
 
 def editable_version(page: ResearcherPage) -> ResearcherPage:
@@ -33,3 +36,12 @@ def save_own_edit(page: ResearcherPage, user: Any) -> tuple[Revision, bool]:
         revision.publish(user=user, skip_permission_checks=True)
         return revision, True
     return revision, False
+
+
+def add_works(page: ResearcherPage, works: list[Work], user: Any) -> tuple[Revision, bool]:
+    """Add ORCID `works` to the profile's publications, as an edit by `user`."""
+    page.publications = list(page.publications.all()) + [
+        ResearcherPublication(title=w.title, year=w.year, venue=w.venue, doi=w.doi, kind=w.kind)
+        for w in works
+    ]
+    return save_own_edit(page, user)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common import personal_data
-from directory.models import InstitutionRequest, ResearcherPage, ResearcherPublication
+from directory.models import InstitutionRequest, ResearcherPage
 from directory.self_service.erasure import erase_person
 from directory.self_service.forms import (
     LinkFormSet,
@@ -31,7 +31,7 @@ from directory.self_service.forms import (
 )
 from directory.self_service.orcid import OrcidClient, OrcidError, new_works
 from directory.self_service.photos import store_photo
-from directory.self_service.publishing import editable_version, save_own_edit
+from directory.self_service.publishing import add_works, editable_version, save_own_edit
 
 
 def own_profile(request: HttpRequest, pk: int) -> ResearcherPage:
@@ -150,13 +150,7 @@ def orcid_import(request: HttpRequest, pk: int) -> HttpResponse:
         chosen = set(request.POST.getlist("work"))
         picked = [work for work in works if work.key in chosen]
         if picked:
-            page.publications = list(page.publications.all()) + [
-                ResearcherPublication(
-                    title=w.title, year=w.year, venue=w.venue, doi=w.doi, kind=w.kind
-                )
-                for w in picked
-            ]
-            save_own_edit(page, request.user)
+            add_works(page, picked, request.user)
             messages.success(
                 request, _("Publications added from ORCID: %(count)s.") % {"count": len(picked)}
             )

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from common.progress import ProgressBar
-from directory.models import ResearcherPage, ResearcherPublication
+from directory.models import ResearcherPage
 from directory.self_service.orcid import OrcidClient, OrcidError, Throttle, new_works
-from directory.self_service.publishing import editable_version, save_own_edit
+from directory.self_service.publishing import add_works, editable_version
 
 
 class Command(BaseCommand):
@@ -43,13 +43,7 @@ class Command(BaseCommand):
                 page = editable_version(page)
                 fresh = new_works(works, list(page.publications.all()))
                 if fresh:
-                    page.publications = list(page.publications.all()) + [
-                        ResearcherPublication(
-                            title=w.title, year=w.year, venue=w.venue, doi=w.doi, kind=w.kind
-                        )
-                        for w in fresh
-                    ]
-                    save_own_edit(page, page.user)
+                    add_works(page, fresh, page.user)
                     updated += 1
                     added += len(fresh)
             bar("ORCID", done, len(pages))
