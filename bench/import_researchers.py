@@ -38,6 +38,9 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ comes first on the path, and bench/http.py would then
+# shadow the standard library's http: put the project there instead.
+sys.path[0] = str(PROJECT_DIR)
 DEFAULT_DATABASE_URL = "sqlite:////tmp/bench-import.sqlite3"
 
 LOCALES = {"es_ES": ("AR", "CL", "CO", "MX", "PE", "BO"), "pt_BR": ("BR",), "en_GB": ("GB",)}
@@ -199,7 +202,6 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "website.settings.dev")
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    sys.path.insert(0, str(PROJECT_DIR))
     reset_scratch_database(os.environ["DATABASE_URL"])
 
     import django

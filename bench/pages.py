@@ -27,7 +27,9 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
+# Run as a script, bench/ comes first on the path, and bench/http.py would then
+# shadow the standard library's http: put the project there instead.
+sys.path[0] = str(PROJECT_DIR)
 
 from bench.search import SEED, percentile, reset_scratch_database  # noqa: E402
 

@@ -31,6 +31,9 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ comes first on the path, and bench/http.py would then
+# shadow the standard library's http: put the project there instead.
+sys.path[0] = str(PROJECT_DIR)
 DATABASES = {
     "sqlite": os.environ.get("BENCH_SQLITE_URL", "sqlite:////tmp/bench-search.sqlite3"),
     "postgresql": os.environ.get(
@@ -204,7 +207,6 @@ def explain(query) -> str:
 
 def worker(sizes: list[int], rounds: int, reuse: bool) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "website.settings.test"
-    sys.path.insert(0, str(PROJECT_DIR))
     if not reuse:
         reset_scratch_database(os.environ["DATABASE_URL"])
     import itertools
