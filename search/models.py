@@ -114,3 +114,23 @@ class FacetBit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}:{self.value}={self.bit}"
+
+
+class IndexGeneration(models.Model):
+    """A number that every write to the index replaces (one row, id 1).
+
+    Facet counts of searches without text are kept in the cache under this
+    number (`search.engines.facet_cache`), so a write in any process retires
+    them in every process. A writer replaces it, with a random number, in the
+    transaction that changes the index; a count made after reading the number is
+    kept under a number that is already out of date if the index changed
+    meanwhile, never the reverse.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "search index generation"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -14,7 +14,9 @@ the researcher ids it affects, and indexed by `search.tasks`:
   them and enqueues them in batches (`search.tasks.reindex_taxonomy_task`);
 * a view restriction added, changed or removed, or a page moved: index every
   profile at or below that page, since only profiles outside private sections
-  are indexed (`search.documents.listed_researchers`).
+  are indexed (`search.documents.listed_researchers`);
+* any topic, language or institution saved or deleted: retire the kept facet
+  counts at once (their labels are in them; `search.engines.facet_cache`).
 
 Timing: Wagtail saves a page's many-to-many fields and child rows *after*
 `post_save`, so an index built at `post_save` would miss them. With a queuing task
@@ -30,7 +32,7 @@ import logging
 import threading
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django_tasks import task_backends
@@ -48,6 +50,7 @@ from directory.models import (
     ResearcherPublication,
     Topic,
 )
+from search.engines import facet_cache
 from search.tasks import (
     index_researchers_task,
     reindex_taxonomy_task,
@@ -294,3 +297,17 @@ def page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs
     change). Reordering among siblings (same parent) changes neither."""
     if parent_page_before.pk != parent_page_after.pk:
         schedule_index(researchers_at_or_below(instance.pk))
+
+
+@receiver(post_save, sender=Topic)
+@receiver(post_save, sender=Language)
+@receiver(post_save, sender=Institution)
+@receiver(post_delete, sender=Topic)
+@receiver(post_delete, sender=Language)
+@receiver(post_delete, sender=Institution)
+def labels_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Kept facet counts carry these names: a new label is shown at once, even when
+    no profile needs re-indexing (a topic nobody has yet, a reordered list)."""
+    if not raw:
+        with connection.cursor() as cursor:
+            facet_cache.index_changed(cursor)

@@ -2,7 +2,9 @@
 
 Query counts are fixed, which is what keeps it fast at 100,000 profiles:
 
-* `search`: 2 statements (facets with total, then the page of hits).
+* `search`: 2 statements (facets with total, then the page of hits); without
+  text, the index's generation and the page of hits while the counts are kept
+  (`facet_cache`), and 3 when they are counted afresh.
 * `autocomplete`: 3 (names, topics, institutions).
 * `similar`: 2 (the researcher's own topics and keywords, then the candidates).
 
@@ -26,6 +28,7 @@ from search.documents import (
     listed_researchers,
     load_listed_researchers,
 )
+from search.engines import facet_cache
 from search.engines.database_sql import (
     DOCUMENT_TABLE,
     FACETS_TABLE,
@@ -145,6 +148,21 @@ def build_facets(
     return total, facets
 
 
+def _facet_rows(cursor, query: SearchQuery, terms: Sequence[str], statement) -> list:
+    """The facet statement's rows; without text, as kept since the index last changed."""
+    key = None
+    if not terms and (generation := facet_cache.generation(cursor)) is not None:
+        key = facet_cache.cache_key(query, generation)
+        rows = facet_cache.kept(key)
+        if rows is not None:
+            return rows
+    cursor.execute(statement.text, statement.params)
+    rows = cursor.fetchall()
+    if key is not None:
+        facet_cache.keep(key, rows)
+    return rows
+
+
 def _hit(row: Sequence, terms: Sequence[str]) -> Hit:
     (pk, name, url, job_title, institution, country, topics, keywords, bio, pubs) = row[:10]
     keyword_list = json_list(keywords)
@@ -184,8 +202,7 @@ class DatabaseEngine:
         facets_sql = facet_statement(dialect, query, terms)
         hits_sql = hits_statement(dialect, query, terms)
         with connection.cursor() as cursor:
-            cursor.execute(facets_sql.text, facets_sql.params)
-            facet_rows = cursor.fetchall()
+            facet_rows = _facet_rows(cursor, query, terms, facets_sql)
             cursor.execute(hits_sql.text, hits_sql.params)
             hit_rows = cursor.fetchall()
         total, facets = build_facets(facet_rows, query)
@@ -276,6 +293,8 @@ class DatabaseEngine:
         with transaction.atomic():
             ResearcherDocument.objects.filter(researcher_id__in=pks).delete()
             ResearcherFacets.objects.filter(researcher_id__in=pks).delete()
+            with connection.cursor() as cursor:
+                facet_cache.index_changed(cursor)
 
     def rebuild(self, progress: ProgressCallback | None = None) -> int:
         """Index every listed profile from scratch, in one transaction.
@@ -300,6 +319,7 @@ class DatabaseEngine:
                     progress(min(start + INDEX_BATCH_SIZE, total), total)
             with connection.cursor() as cursor:
                 dialect.after_rebuild(cursor)
+                facet_cache.index_changed(cursor)
         if not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 dialect.after_commit_of_rebuild(cursor)
@@ -314,6 +334,9 @@ class DatabaseEngine:
                 ResearcherDocument.objects.filter(researcher_id__in=replace).delete()
                 ResearcherFacets.objects.filter(researcher_id__in=replace).delete()
             if not documents:
+                if replace:
+                    with connection.cursor() as cursor:
+                        facet_cache.index_changed(cursor)
                 return
             topic_bits = _allocate_bits("topic", {v for d in documents for v in d.topics})
             language_bits = _allocate_bits("language", {v for d in documents for v in d.languages})
@@ -354,6 +377,8 @@ class DatabaseEngine:
             )
             with connection.cursor() as cursor:
                 get_dialect().after_write(cursor, [doc.id for doc in documents])
+                # Last, after the rows: every writer locks the index rows, then this one.
+                facet_cache.index_changed(cursor)
 
 
 def _mask(bits: dict[str, int], values: Iterable[str]) -> int:
