@@ -16,6 +16,10 @@ Run both databases (PostgreSQL from BENCH_POSTGRES_URL, default below):
     .venv/bin/python bench/search.py                      # 10,000 and 100,000
     .venv/bin/python bench/search.py --sizes 10000 --databases sqlite
 
+With ELASTICSEARCH_URL set, the same searches are then timed on Elasticsearch,
+against this database's profiles indexed into a scratch alias; without it, the
+report says that part was skipped and why.
+
 Results are printed, not asserted: benchmarks are not tests.
 """
 
@@ -269,10 +273,45 @@ def worker(sizes: list[int], rounds: int, reuse: bool) -> None:
                 ),
             },
         }
+        result["elasticsearch"] = elasticsearch_figures(rounds, ids, prefixes)
         if connection.vendor == "postgresql":
             text, filters = TYPICAL[0]
             result["explain"] = explain(parse_search_query({"q": [text], **filters}))
         print("RESULT " + json.dumps(result), flush=True)
+
+
+def elasticsearch_figures(rounds: int, ids: list[int], prefixes: list[str]) -> dict:
+    """The same calls on Elasticsearch when ELASTICSEARCH_URL names a server (its
+    API key, user and CA certificate settings apply as on the site): this
+    database's profiles are indexed into a scratch alias, BENCH_ELASTICSEARCH_INDEX
+    (default "bench-researchers"), never the site's own."""
+    url = os.environ.get("ELASTICSEARCH_URL", "")
+    if not url:
+        return {"skipped": "ELASTICSEARCH_URL is not set, so there is no server to measure"}
+    from search.engines.elasticsearch import ElasticsearchEngine
+
+    index = os.environ.get("BENCH_ELASTICSEARCH_INDEX", "bench-researchers")
+    engine = ElasticsearchEngine(url=url, index=index, timeout=60)
+    started = time.perf_counter()
+    indexed = engine.rebuild()
+    rebuilt = time.perf_counter() - started
+    return {
+        "index": index,
+        "indexed": indexed,
+        "rebuild_s": round(rebuilt, 1),
+        "typical": measure(engine, TYPICAL, rounds),
+        "others": {
+            label: measure(engine, specs, max(3, rounds // 2)) for label, specs in OTHERS.items()
+        },
+        "calls": {
+            "similar researchers": measure_calls(
+                [lambda pk=pk: engine.similar(pk) for pk in ids], max(2, rounds // 2)
+            ),
+            "autocomplete": measure_calls(
+                [lambda p=p: engine.autocomplete(p) for p in prefixes], max(2, rounds // 2)
+            ),
+        },
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -299,6 +338,21 @@ def report(result: dict) -> str:
         f"{'':<10} machine: load average {result['load']:.1f}; calibration (1M-row count) "
         f"{result['calibration_ms']} ms"
     )
+    es = result.get("elasticsearch", {})
+    if "skipped" in es:
+        lines.append(f"elasticsearch: skipped ({es['skipped']})")
+    elif es:
+        typical = es["typical"]
+        lines.append(
+            f"elasticsearch {es['indexed']:>8,} researchers (index {es['index']}, rebuilt in "
+            f"{es['rebuild_s']} s): p50 {typical['p50']:.1f} ms, p95 {typical['p95']:.1f} ms, "
+            f"max {typical['max']:.1f} ms over {typical['searches']} typical searches"
+        )
+        for label, other in {**es["others"], **es["calls"]}.items():
+            lines.append(
+                f"{'':<10} {label}: p50 {other['p50']:.1f} ms, p95 {other['p95']:.1f} ms "
+                f"({other['searches']} calls)"
+            )
     return "\n".join(lines)
 
 
