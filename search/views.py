@@ -10,7 +10,7 @@ error page: a person who edited a URL by hand still gets results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,17 +26,16 @@ from wagtail.query import PageQuerySet
 
 from common.i18n import current_language
 from common.unlisted import unlisted_page_ids
-from directory.choices import CareerStage, OpenTo
+from search.directory_cards import directory_url, facet_groups, hit_cards
 from search.engines import get_engine
 from search.highlight import highlight_text, make_snippet
-from search.labels import hit_topic_labels, localized_url
+from search.labels import localized_url
 from search.query import (
     NUMBER_RE,
     SearchParamError,
     clean_text,
     has_filters,
     parse_search_query_lenient,
-    query_params,
     search_terms,
     words,
 )
@@ -44,7 +43,6 @@ from search.types import (
     FACETS,
     MAX_QUERY_LENGTH,
     MAX_RESULT_WINDOW,
-    FacetValue,
     SearchQuery,
     SearchResults,
 )
@@ -67,22 +65,7 @@ SHOWN_VALUE_LENGTH = 40
 #: Page numbers either side of the current page and at each end of the pager.
 PAGES_ON_EACH_SIDE = 2
 PAGES_ON_ENDS = 1
-#: Fixed orders for small vocabularies; other facets are listed by label.
-FIXED_ORDER = {
-    "career_stage": list(CareerStage.values),
-    "open_to": list(OpenTo.values),
-}
 SITE_SEARCH_PAGE_SIZE = 10
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-    input_id: str
-    remove_url: str = ""
 
 
 @dataclass
@@ -96,52 +79,6 @@ class IgnoredValue:
     legend: str
     value: str
     remove_url: str
-
-
-@dataclass
-class FacetGroup:
-    name: str
-    legend: str
-    options: list[FacetOption] = field(default_factory=list)
-
-    @property
-    def selected(self) -> list[FacetOption]:
-        return [option for option in self.options if option.selected]
-
-
-def _url(base: str, query: SearchQuery, **changes) -> str:
-    params = query_params(query, **changes)
-    return f"{base}?{urlencode(params)}" if params else base
-
-
-def _sorted_for_display(name: str, values: list[FacetValue]) -> list[FacetValue]:
-    """Checkboxes keep their place as counts change: a list that reorders itself
-    under the pointer (or the screen reader's cursor) is hard to use."""
-    if name in FIXED_ORDER:
-        order = {value: index for index, value in enumerate(FIXED_ORDER[name])}
-        return sorted(values, key=lambda v: (order.get(v.value, len(order)), v.label))
-    return sorted(values, key=lambda v: v.label.casefold())
-
-
-def facet_groups(results: SearchResults, base_url: str) -> list[FacetGroup]:
-    query = results.query
-    groups = []
-    for name in FACETS:
-        group = FacetGroup(name=name, legend=FACET_LEGENDS[name])
-        for value in _sorted_for_display(name, results.facets.get(name, [])):
-            remaining = tuple(v for v in getattr(query, name) if v != value.value)
-            group.options.append(
-                FacetOption(
-                    value=value.value,
-                    label=value.label,
-                    count=value.count,
-                    selected=value.selected,
-                    input_id=f"facet-{name}-{value.value}",
-                    remove_url=_url(base_url, query, page=1, **{name: remaining}),
-                )
-            )
-        groups.append(group)
-    return groups
 
 
 def page_links(results: SearchResults, base_url: str, current: int | None = None) -> list[dict]:
@@ -161,7 +98,7 @@ def page_links(results: SearchResults, base_url: str, current: int | None = None
             links.append(
                 {
                     "number": number,
-                    "url": _url(base_url, query, page=number),
+                    "url": directory_url(base_url, query, page=number),
                     "current": number == (query.page if current is None else current),
                 }
             )
@@ -323,21 +260,11 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
         )
         results = get_engine().search(query)
     for item in ignored:
-        item.remove_url = _url(base_url, replace(query, text=typed_text), page=1)
-    known = {value.value: value.label for value in results.facets.get("topic", [])}
-    topic_names = hit_topic_labels(results.hits, known)
-    hits = [
-        {
-            "hit": hit,
-            "url": localized_url(hit.url),
-            "topics": [topic_names.get(slug, slug) for slug in hit.topics],
-            "initials": "".join(word[:1] for word in hit.name.split()[:2]).upper(),
-        }
-        for hit in results.hits
-    ]
+        item.remove_url = directory_url(base_url, replace(query, text=typed_text), page=1)
+    hits = hit_cards(results)
     past_the_end = requested_page > results.page_count
     on_a_page = not past_the_end and requested_page == query.page
-    groups = facet_groups(results, base_url)
+    groups = facet_groups(results, base_url, FACET_LEGENDS)
     first_hit = (query.page - 1) * query.page_size + 1
     last_hit = min(query.page * query.page_size, results.total)
     show_range = (
@@ -371,14 +298,16 @@ def directory_context(request: HttpRequest, base_url: str) -> dict:
             page_links(results, base_url, current=requested_page) if results.page_count > 1 else []
         ),
         "previous_url": (
-            _url(base_url, query, page=query.page - 1) if on_a_page and query.page > 1 else ""
+            directory_url(base_url, query, page=query.page - 1)
+            if on_a_page and query.page > 1
+            else ""
         ),
         "next_url": (
-            _url(base_url, query, page=query.page + 1)
+            directory_url(base_url, query, page=query.page + 1)
             if on_a_page and query.page < results.page_count
             else ""
         ),
-        "last_page_url": _url(base_url, query, page=results.page_count),
+        "last_page_url": directory_url(base_url, query, page=results.page_count),
         "clear_url": base_url,
     }
 
