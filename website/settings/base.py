@@ -163,10 +163,14 @@ TEMPLATES = [
 WSGI_APPLICATION = "website.wsgi.application"
 
 # SQLite by default; PostgreSQL (or anything dj-database-url knows) through DATABASE_URL.
+# Connections are kept for a minute and checked before reuse: opening one per request
+# cost a never-seen directory search a third of its throughput (bench/README.md). Each
+# sync web worker and task worker then holds one connection.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
