@@ -34,9 +34,9 @@ pytestmark = pytest.mark.django_db
 # routing, one per relation (shared with the JSON-LD), view restrictions, site root
 # paths, settings, "Opportunities for you", similar researchers; 10 for a page of
 # directory results, 9 for a topic's or an institution's page.
-#: Down from 25, then 22 (issue "Fast under load"); docs/performance.md lists the 18
-#: queries left. The issue's goal of 12 is not reached yet.
-PROFILE_MAX_QUERIES = 18
+#: Down from 25, then 22, then 18 (issue "Fast under load", whose goal is at most 12);
+#: docs/performance.md lists the 10 left. Exact, so that a query coming back fails.
+PROFILE_QUERIES = 10
 #: Under /es/ and /pt-br/ Wagtail's `Page.localized` looks for the home page's
 #: translation into the visitor's language (the Locale itself is remembered per process,
 #: common/locales.py): one query more.
@@ -495,8 +495,8 @@ def test_profile_renders_in_a_fixed_number_of_queries(client, prefix):
         assert html.count('rel="nofollow noopener"') == n
         assert html.count(f"rich-{n} keyword") == 2 * n  # the page and its JSON-LD
         assert html.count('type="image/avif"') == 1
-        bound = PROFILE_MAX_QUERIES + (LOCALE_LOOKUP if prefix else 0)
-        assert counts[n] <= bound, "\n".join(queries)
+        expected = PROFILE_QUERIES + (LOCALE_LOOKUP if prefix else 0)
+        assert counts[n] == expected, "\n".join(queries)
     assert counts[1] == counts[12], counts
 
 
