@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from django.conf import settings
@@ -112,8 +113,12 @@ def _store_renditions(page: ResearcherPage, renditions: list) -> None:
         page.photo.prefetched_renditions = renditions
 
 
+@functools.cache
 def profile_folds() -> tuple[Fold, ...]:
-    """What `with_profile_relations` reads with the profile, in the order of a prefetch."""
+    """What `with_profile_relations` reads with the profile, in the order of a prefetch.
+
+    Made once per process: each `Fold` keeps its compiled SQL.
+    """
     page = models.OuterRef("pk")
     renditions = get_image_model().get_rendition_model().objects
     return (

@@ -7,8 +7,8 @@ without a query.
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Prefetch
+from django.db import NotSupportedError, connection
+from django.db.models import Prefetch, Subquery
 from django.test.utils import CaptureQueriesContext
 from wagtail_factories import ImageFactory
 
@@ -122,3 +122,24 @@ def test_a_change_after_fetching_is_read_again(profile):
     page = folded(profile.pk)
     page.keywords.add("new keyword")
     assert "new keyword" in {tag.name for tag in page.keywords.all()}
+
+
+def test_a_second_profile_reuses_the_compiled_statement(profile):
+    """The subqueries are compiled once; the next profile must still get its own rows."""
+    folded(profile.pk)
+    other = ResearcherPageFactory(topics=list(Topic.objects.order_by("name")[:1]))
+    other.keywords.add("only mine")
+    other.save()
+    page = folded(other.pk)
+    assert [t.pk for t in page.topics.all()] == [t.pk for t in prefetched(other.pk).topics.all()]
+    assert [tag.name for tag in page.keywords.all()] == ["only mine"]
+    assert not list(page.publications.all())
+
+
+def test_a_folded_list_is_never_selected_in_a_subquery(profile):
+    """Its compiled SQL names the outer table, which a subquery renames: an error, not
+    a wrong list. A subquery that only selects the profile's columns still works."""
+    inner = ResearcherPage.objects.with_profile_relations().filter(pk=profile.pk)
+    assert list(ResearcherPage.objects.filter(pk__in=inner)) == [profile]
+    with pytest.raises(NotSupportedError):
+        list(ResearcherPage.objects.annotate(t=Subquery(inner.values("_folded_topics")[:1])))
