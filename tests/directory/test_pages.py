@@ -31,8 +31,9 @@ pytestmark = pytest.mark.django_db
 
 # Measured with a cold cache (no rendition, site root paths or settings cached), the
 # same on SQLite and PostgreSQL, for 1 or 12 of everything a profile shows: site and
-# routing, one per relation (shared with the JSON-LD), view restrictions, site root
-# paths, settings, "Opportunities for you", similar researchers; 10 for a page of
+# routing, the profile with every relation (common/folded_relations.py; shared with
+# the JSON-LD), view restrictions, site root paths, settings, "Opportunities for you",
+# similar researchers; 10 for a page of
 # directory results, 9 for a topic's or an institution's page.
 #: Down from 25, then 22, then 18 (issue "Fast under load", whose goal is at most 12);
 #: docs/performance.md lists the 10 left. Exact, so that a query coming back fails.
