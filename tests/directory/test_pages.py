@@ -31,12 +31,13 @@ pytestmark = pytest.mark.django_db
 
 # Measured with a cold cache (no rendition, site root paths or settings cached), the
 # same on SQLite and PostgreSQL, for 1 or 12 of everything a profile shows: site and
-# routing, one per relation (shared with the JSON-LD), view restrictions, site root
-# paths, settings, "Opportunities for you", similar researchers; 10 for a page of
+# routing, the profile with every relation (common/folded_relations.py; shared with
+# the JSON-LD), view restrictions, site root paths, settings, "Opportunities for you",
+# similar researchers; 10 for a page of
 # directory results, 9 for a topic's or an institution's page.
-#: Down from 25, then 22 (issue "Fast under load"); docs/performance.md lists the 18
-#: queries left. The issue's goal of 12 is not reached yet.
-PROFILE_MAX_QUERIES = 18
+#: Down from 25, then 22, then 18 (issue "Fast under load", whose goal is at most 12);
+#: docs/performance.md lists the 10 left. Exact, so that a query coming back fails.
+PROFILE_QUERIES = 10
 #: Under /es/ and /pt-br/ Wagtail's `Page.localized` looks for the home page's
 #: translation into the visitor's language (the Locale itself is remembered per process,
 #: common/locales.py): one query more.
@@ -495,8 +496,8 @@ def test_profile_renders_in_a_fixed_number_of_queries(client, prefix):
         assert html.count('rel="nofollow noopener"') == n
         assert html.count(f"rich-{n} keyword") == 2 * n  # the page and its JSON-LD
         assert html.count('type="image/avif"') == 1
-        bound = PROFILE_MAX_QUERIES + (LOCALE_LOOKUP if prefix else 0)
-        assert counts[n] <= bound, "\n".join(queries)
+        expected = PROFILE_QUERIES + (LOCALE_LOOKUP if prefix else 0)
+        assert counts[n] == expected, "\n".join(queries)
     assert counts[1] == counts[12], counts
 
 
