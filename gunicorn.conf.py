@@ -12,7 +12,8 @@ settings (README.md, "Running it in production"):
   shutdown (default 30), `GUNICORN_KEEPALIVE` seconds an idle keep-alive
   connection stays open (default 5);
 * `GUNICORN_MAX_REQUESTS`: a worker is replaced after this many requests
-  (default 1000, with jitter), so slow leaks never grow unbounded.
+  (default 50,000, plus up to a quarter more at random), so slow leaks never
+  grow unbounded; 0 never replaces them.
 """
 
 import multiprocessing

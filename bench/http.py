@@ -73,7 +73,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--max-requests",
         type=int,
-        help="GUNICORN_MAX_REQUESTS for the servers (default: gunicorn.conf.py's, 1000; 0: never)",
+        help="GUNICORN_MAX_REQUESTS for the servers (default gunicorn.conf.py's, 50,000; 0: never)",
     )
     parser.add_argument(
         "--database-url",
