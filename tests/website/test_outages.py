@@ -70,6 +70,20 @@ def test_with_redis_down_pages_are_served_uncached(client, redis_down, caplog):
     assert any("Redis cache unreachable" in r.message for r in caplog.records)
 
 
+def test_with_redis_down_the_directory_still_counts(client, redis_down):
+    """The facet counts of a search without text are kept in the cache; with the cache
+    refusing, they are counted on every request instead."""
+    ResearcherPageFactory(given_name="Ana", family_name="Souza", country="BR")
+    ResearcherPageFactory(given_name="Tom", family_name="Hughes", country="GB")
+    for _ in range(2):
+        response = client.get("/api/directory/search")
+        assert response.status_code == 200
+        data = response.json()
+        assert data["count"] == 2
+        countries = {item["value"]: item["count"] for item in data["facets"]["country"]}
+        assert countries == {"BR": 1, "GB": 1}
+
+
 def test_with_redis_down_signing_in_still_works(client, redis_down):
     """cached_db sessions: the database holds the session, the cache is only a shortcut."""
     get_user_model().objects.create_superuser("editor", "editor@example.org", "a-long-password")
