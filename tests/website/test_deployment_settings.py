@@ -106,3 +106,24 @@ def test_sessions_are_database_backed_and_cached_only_with_redis(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(base)
+
+
+def test_connections_are_kept_and_checked_except_in_development(monkeypatch):
+    """A connection per request cost a never-seen search a third of its throughput;
+    runserver's thread per request would never reuse one."""
+    import importlib
+
+    import website.settings.base as base
+    import website.settings.dev as dev
+
+    try:
+        monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+        kept = importlib.reload(base).DATABASES["default"]
+        assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (60, True)
+        assert importlib.reload(dev).DATABASES["default"]["CONN_MAX_AGE"] == 0
+        monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "0")
+        assert importlib.reload(base).DATABASES["default"]["CONN_MAX_AGE"] == 0
+    finally:
+        monkeypatch.undo()
+        importlib.reload(base)
+        importlib.reload(dev)

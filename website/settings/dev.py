@@ -1,10 +1,13 @@
 from .base import *  # noqa: F403
-from .base import LOGGING, SECRET_KEY, STORAGES, TASKS, env, env_list
+from .base import DATABASES, LOGGING, SECRET_KEY, STORAGES, TASKS, env, env_list
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# runserver answers each request in a new thread, which never reuses a kept connection
+# (Django's advice: no persistent connections in development).
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "0"))
 # Tasks run inline unless TASKS_BACKEND=database asks for a worker (`manage.py db_worker`).
 if env("TASKS_BACKEND", "immediate") == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
