@@ -32,7 +32,9 @@ is the researcher who reads them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -79,6 +81,26 @@ def contact_rate() -> tuple[int, int]:
 def recipient_rate() -> tuple[int, int]:
     """(messages, seconds) allowed to one researcher; DIRECTORY_CONTACT_RECIPIENT_RATE overrides."""
     return tuple(getattr(settings, "DIRECTORY_CONTACT_RECIPIENT_RATE", DEFAULT_RECIPIENT_RATE))  # type: ignore[return-value]
+
+
+def sender_verdict(request: HttpRequest) -> ratelimit.Verdict:
+    """Count a message from this client; every contact form shares the allowance."""
+    limit, window = contact_rate()
+    return ratelimit.hit(f"contact:ip:{ratelimit.client_ip(request) or 'unknown'}", limit, window)
+
+
+def recipient_verdict(recipient: str) -> ratelimit.Verdict:
+    """Count a message to `recipient` (a key naming who receives it, e.g. "to:12")."""
+    limit, window = recipient_rate()
+    return ratelimit.hit(f"contact:{recipient}", limit, window)
+
+
+def too_many(render: Callable[..., HttpResponse], verdict: ratelimit.Verdict) -> HttpResponse:
+    """The form again as typed, with a 429 and when to retry: a person loses nothing by
+    waiting. `render(status=..., retry_minutes=...)` draws the relay's own page."""
+    response = render(status=429, retry_minutes=max(1, -(-verdict.retry_after // 60)))
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def is_blocked(researcher: ResearcherPage, email: str) -> bool:
@@ -325,31 +347,15 @@ def contact_researcher(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_bot and not form.is_valid():
         return _render(request, researcher, form=form)
 
-    limit, window = contact_rate()
-    verdict = ratelimit.hit(
-        f"contact:ip:{ratelimit.client_ip(request) or 'unknown'}", limit, window
-    )
-    state = "rate_limited"
+    verdict, state = sender_verdict(request), "rate_limited"
     if verdict.allowed and not is_bot:
         if is_blocked(researcher, form.cleaned_data["email"]):
             # Answered like a message that went, so the sender learns nothing.
             logger.info("Contact form: blocked sender for researcher %s", researcher.pk)
             return redirect(f"{reverse('directory:contact', args=[researcher.pk])}?sent=1")
-        limit, window = recipient_rate()
-        verdict = ratelimit.hit(f"contact:to:{researcher.pk}", limit, window)
-        state = "recipient_limited"
+        verdict, state = recipient_verdict(f"to:{researcher.pk}"), "recipient_limited"
     if not verdict.allowed:
-        # The form is shown again as typed, so a person loses nothing by waiting.
-        response = _render(
-            request,
-            researcher,
-            form=form,
-            state=state,
-            status=429,
-            retry_minutes=max(1, -(-verdict.retry_after // 60)),
-        )
-        response["Retry-After"] = str(verdict.retry_after)
-        return response
+        return too_many(partial(_render, request, researcher, form=form, state=state), verdict)
 
     if is_bot:
         logger.info("Contact form honeypot filled for researcher %s: nothing sent", researcher.pk)

@@ -13,6 +13,7 @@ the request had gone. Nothing the sender writes is stored.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -28,16 +29,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
-from common import ratelimit
 from directory.choices import FacilityAccess, FacilityTechnique
 from directory.contact import (
     SUBJECT_PREFIX,
     ContactForm,
-    contact_rate,
     is_blocked,
-    recipient_rate,
+    recipient_verdict,
     report_url,
+    sender_verdict,
     single_line,
+    too_many,
 )
 from directory.models import Facility, ResearcherPage
 
@@ -238,28 +239,14 @@ def request_access(request: HttpRequest, slug: str) -> HttpResponse:
         return _render(request, facility, form=form)
 
     # The contact form's own keys: one allowance per IP and per recipient for both.
-    limit, window = contact_rate()
-    ip = ratelimit.client_ip(request) or "unknown"
-    verdict = ratelimit.hit(f"contact:ip:{ip}", limit, window)
-    state = "rate_limited"
+    verdict, state = sender_verdict(request), "rate_limited"
     if verdict.allowed and not is_bot:
         if is_blocked(contact, form.cleaned_data["email"]):
             logger.info("Access request: blocked sender for facility %s", facility.pk)
             return redirect(sent_url)
-        limit, window = recipient_rate()
-        verdict = ratelimit.hit(f"contact:to:{contact.pk}", limit, window)
-        state = "recipient_limited"
+        verdict, state = recipient_verdict(f"to:{contact.pk}"), "recipient_limited"
     if not verdict.allowed:
-        response = _render(
-            request,
-            facility,
-            form=form,
-            state=state,
-            status=429,
-            retry_minutes=max(1, -(-verdict.retry_after // 60)),
-        )
-        response["Retry-After"] = str(verdict.retry_after)
-        return response
+        return too_many(partial(_render, request, facility, form=form, state=state), verdict)
 
     if is_bot:
         logger.info("Access request honeypot filled for facility %s: nothing sent", facility.pk)

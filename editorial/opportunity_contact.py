@@ -14,6 +14,7 @@ as a sent message. Closed opportunities offer no form (404).
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -23,8 +24,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from common import ratelimit
-from directory.contact import SUBJECT_PREFIX, contact_rate, recipient_rate
+from directory.contact import SUBJECT_PREFIX, recipient_verdict, sender_verdict, too_many
 from editorial.models.opportunities import OpportunityPage
 from editorial.opportunity_forms import OpportunityContactForm
 
@@ -73,26 +73,11 @@ def contact_view(page: OpportunityPage, request: HttpRequest) -> HttpResponse:
     is_bot = form.is_bot
     if not is_bot and not form.is_valid():
         return _render(request, page, form=form)
-    limit, window = contact_rate()
-    verdict = ratelimit.hit(
-        f"contact:ip:{ratelimit.client_ip(request) or 'unknown'}", limit, window
-    )
-    state = "rate_limited"
+    verdict, state = sender_verdict(request), "rate_limited"
     if verdict.allowed and not is_bot:
-        limit, window = recipient_rate()
-        verdict = ratelimit.hit(f"contact:opportunity:{page.pk}", limit, window)
-        state = "recipient_limited"
+        verdict, state = recipient_verdict(f"opportunity:{page.pk}"), "recipient_limited"
     if not verdict.allowed:
-        response = _render(
-            request,
-            page,
-            form=form,
-            state=state,
-            status=429,
-            retry_minutes=max(1, -(-verdict.retry_after // 60)),
-        )
-        response["Retry-After"] = str(verdict.retry_after)
-        return response
+        return too_many(partial(_render, request, page, form=form, state=state), verdict)
     if is_bot:
         logger.info("Opportunity contact honeypot filled for page %s: nothing sent", page.pk)
     else:
