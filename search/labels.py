@@ -18,11 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from django.urls import translate_url
-from django.utils import translation
 from django.utils.translation import get_language_from_path
 
 from common.i18n import DEFAULT_LANGUAGE, current_language, field_suffix
+from common.i18n_urls import path_in_language
 from directory.labels import choice_label
 from directory.models import Language, Topic
 from search.types import Hit
@@ -87,6 +86,5 @@ def localized_url(url: str, language: str | None = None) -> str:
     path = urlsplit(url)
     if path.netloc or get_language_from_path(path.path):
         return url
-    # Stored URLs are English ones: resolve them as such, reverse in `language`.
-    with translation.override(DEFAULT_LANGUAGE):
-        return translate_url(url, language)
+    # Stored URLs are English ones (no prefix): resolved as such, reversed in `language`.
+    return path_in_language(url, language)
