@@ -69,6 +69,19 @@ def browser(django_db_setup):
 
 
 @pytest.fixture
+def live_links(live_server, settings):
+    """E-mailed links must point at the live server; rate limits start from zero.
+
+    For tests that follow a link from an e-mail or post forms the rate limits count."""
+    from django.core.cache import cache
+
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def open_tab(browser):
     """A tab in a fresh context: `open_tab()`, `open_tab(viewport=PHONE)`, or with any
     other option of `browser.new_context`, e.g. `open_tab(java_script_enabled=False)`."""

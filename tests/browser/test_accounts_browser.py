@@ -12,7 +12,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from directory.models import ResearcherPage
 from tests.factories import ResearcherPageFactory
@@ -21,17 +20,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.usefixtures("live_links"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _live_links(live_server, settings):
-    """E-mailed links must point at the live server; rate limits start from zero."""
-    settings.WAGTAILADMIN_BASE_URL = live_server.url
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _link(pattern: str, to: str) -> str:
