@@ -4,19 +4,14 @@ otherwise; JSON; no session, no cookie, no language prefix, no HTTPS redirect.""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import OperationalError
 
+from tests.website.production_support import run_in_production
 from website import health
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_healthy(client):
@@ -92,20 +87,7 @@ print(json.dumps(answers))
 
 
 def test_production_answers_probes_over_plain_http_without_redirecting():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="website.settings.production",
-        SECRET_KEY="x" * 50,
-        ALLOWED_HOSTS="testserver",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in_production(SCRIPT)
     assert result.returncode == 0, result.stderr
     answers = json.loads(result.stdout.strip().splitlines()[-1])
     # Everything else is sent to HTTPS; the probe is answered where it asked.

@@ -8,14 +8,10 @@ production settings in a fresh interpreter, since settings are read once.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.website.production_support import run_in_production
 
 SCRIPT = """
 import json, django
@@ -35,25 +31,7 @@ print(json.dumps({
 
 
 def production(**extra: str) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("SECURE_PROXY_SSL_HEADER", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="website.settings.production",
-        SECRET_KEY="x" * 50,
-        ALLOWED_HOSTS="testserver",
-        **extra,
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in_production(SCRIPT, **extra)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -78,20 +56,6 @@ def test_a_header_name_as_sent_on_the_wire_is_accepted() -> None:
 
 @pytest.mark.parametrize("value", ["HTTP_X_FORWARDED_PROTO", "a,b,c", ",https"])
 def test_a_malformed_value_refuses_to_start(value: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="website.settings.production",
-        SECRET_KEY="x" * 50,
-        ALLOWED_HOSTS="testserver",
-        SECURE_PROXY_SSL_HEADER=value,
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in_production("import django; django.setup()", SECURE_PROXY_SSL_HEADER=value)
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER" in result.stderr

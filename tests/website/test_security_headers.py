@@ -5,13 +5,9 @@ HTML is read as well: no inline script except a nonce'd data block, no inline st
 The admin (Wagtail's and Django's) gets its own, looser policy. docs/security.md.
 """
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import (
@@ -21,6 +17,7 @@ from tests.factories import (
     TopicFactory,
     directory_index,
 )
+from tests.website.production_support import run_in_production
 
 pytestmark = pytest.mark.django_db
 
@@ -171,22 +168,6 @@ def test_production_sends_hsts_as_before():
         " s.SECURE_SSL_REDIRECT, 'website.middleware.ContentSecurityPolicyMiddleware' in"
         " s.MIDDLEWARE, 'website.middleware.PermissionsPolicyMiddleware' in s.MIDDLEWARE)"
     )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "DJANGO_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="website.settings.production",
-        SECRET_KEY="x" * 50,
-        ALLOWED_HOSTS="example.org",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_in_production(code, ALLOWED_HOSTS="example.org")
+    assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["31536000", "True", "True", "True", "True", "True"]
