@@ -104,23 +104,16 @@ def prepare(size: int) -> None:
     django.setup()
     from django.core.management import call_command
 
+    from bench.search import fill_directory
     from directory.choices import CareerStage
-    from directory.fictional import generate_researchers, write_researchers
     from directory.fictional.vocabulary import KEYWORDS, TOPIC_SLUGS
     from directory.models import ResearcherPage
-    from search import signals
-    from search.engines.database import DatabaseEngine
 
     logging.disable(logging.WARNING)
     call_command("migrate", verbosity=0)
     if not (Path(STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
-    signals.schedule = lambda kind, pks: None  # indexed once, below
-    written = ResearcherPage.objects.count()
-    if written < size:
-        stream = itertools.islice(generate_researchers(size, SEED), written, size)
-        write_researchers(stream, total=size - written, batch_size=1000)
-        DatabaseEngine().rebuild()
+    fill_directory(size, SEED)
     profile = ResearcherPage.objects.live().order_by("pk").first()
     description = {
         "size": ResearcherPage.objects.count(),

@@ -20,7 +20,6 @@ database is extended). Results are printed, not asserted: benchmarks are not tes
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import subprocess
@@ -33,7 +32,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # shadow the standard library's http: put the project there instead.
 sys.path[0] = str(PROJECT_DIR)
 
-from bench.search import SEED, percentile, reset_scratch_database  # noqa: E402
+from bench.search import SEED, fill_directory, percentile, reset_scratch_database  # noqa: E402
 
 DATABASES = {
     "sqlite": os.environ.get("BENCH_SQLITE_URL", "sqlite:////tmp/bench-pages.sqlite3"),
@@ -97,19 +96,11 @@ def worker(size: int, rounds: int, reuse: bool) -> None:
     from django.db import connection
     from django.test import Client
 
-    from directory.fictional import generate_researchers, write_researchers
     from directory.models import ResearcherPage
-    from search import signals
-    from search.engines.database import DatabaseEngine
 
     logging.disable(logging.WARNING)
     call_command("migrate", verbosity=0)
-    signals.schedule = lambda kind, pks: None  # indexed once, below
-    written = ResearcherPage.objects.count()
-    if written < size:
-        stream = itertools.islice(generate_researchers(size, SEED), written, size)
-        write_researchers(stream, total=size - written, batch_size=1000)
-        DatabaseEngine().rebuild()
+    fill_directory(size, SEED)
     client = Client()
     result = {
         "vendor": connection.vendor,

@@ -36,8 +36,10 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on the path, and bench/http.py would then
-# shadow the standard library's http: put the project there instead.
-sys.path[0] = str(PROJECT_DIR)
+# shadow the standard library's http: put the project there instead. (Imported by
+# the other benchmarks, the path is theirs already.)
+if __name__ == "__main__":
+    sys.path[0] = str(PROJECT_DIR)
 DATABASES = {
     "sqlite": os.environ.get("BENCH_SQLITE_URL", "sqlite:////tmp/bench-search.sqlite3"),
     "postgresql": os.environ.get(
@@ -90,6 +92,27 @@ def percentile(values: list[float], q: float) -> float:
 # --------------------------------------------------------------------------------------
 # Worker: one database, run in its own process (Django is configured once a process)
 # --------------------------------------------------------------------------------------
+
+
+def fill_directory(size: int, seed: int) -> None:
+    """Published fictional researchers up to `size`, indexed once at the end.
+
+    The generated stream is a prefix, so a smaller database is extended, never
+    shrunk; a database that has `size` already is left alone. Django must be set up.
+    """
+    import itertools
+
+    from directory.fictional import generate_researchers, write_researchers
+    from directory.models import ResearcherPage
+    from search import signals
+    from search.engines.database import DatabaseEngine
+
+    signals.schedule = lambda kind, pks: None  # indexed once, below
+    written = ResearcherPage.objects.count()
+    if written < size:
+        stream = itertools.islice(generate_researchers(size, seed), written, size)
+        write_researchers(stream, total=size - written, batch_size=1000)
+        DatabaseEngine().rebuild()
 
 
 def reset_scratch_database(url: str) -> None:
