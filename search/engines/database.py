@@ -148,14 +148,16 @@ def build_facets(
     return total, facets
 
 
-def _facet_rows(cursor, query: SearchQuery, terms: Sequence[str], statement) -> list:
-    """The facet statement's rows; without text, as kept since the index last changed."""
+def _facet_rows(cursor, dialect: Dialect, query: SearchQuery, terms: Sequence[str]) -> list:
+    """The facet statement's rows; without text, as kept since the index last changed
+    (then the statement is not even built)."""
     key = None
     if not terms and (generation := facet_cache.generation(cursor)) is not None:
         key = facet_cache.cache_key(query, generation)
         rows = facet_cache.kept(key)
         if rows is not None:
             return rows
+    statement = facet_statement(dialect, query, terms)
     cursor.execute(statement.text, statement.params)
     rows = cursor.fetchall()
     if key is not None:
@@ -199,10 +201,9 @@ class DatabaseEngine:
         )
         terms = search_terms(query.text)
         dialect = get_dialect()
-        facets_sql = facet_statement(dialect, query, terms)
         hits_sql = hits_statement(dialect, query, terms)
         with connection.cursor() as cursor:
-            facet_rows = _facet_rows(cursor, query, terms, facets_sql)
+            facet_rows = _facet_rows(cursor, dialect, query, terms)
             cursor.execute(hits_sql.text, hits_sql.params)
             hit_rows = cursor.fetchall()
         total, facets = build_facets(facet_rows, query)
